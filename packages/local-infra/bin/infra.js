@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// ./mz infra <command> — see packages/local-infra/README.md
+import '../dist/cli.js';
