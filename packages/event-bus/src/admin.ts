@@ -45,11 +45,11 @@ export async function waitForBroker(brokers: readonly string[], options: WaitFor
   const intervalMs = options.intervalMs ?? 500;
   const started = Date.now();
   let attempt = 0;
-  let lastError = 'no attempt made';
   for (;;) {
     const aborted = options.abortIf?.();
     if (aborted !== undefined) throw new Error(`stopped waiting for Kafka at ${brokers.join(',')}: ${aborted}`);
     attempt += 1;
+    let lastError: string;
     try {
       return await describeCluster(brokers);
     } catch (error) {
@@ -167,6 +167,19 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], op
       });
     }
     return actions;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Deletes topics that exist (tests clean up after themselves); absent ones are ignored. */
+export async function deleteTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const present = topics.filter((topic) => existing.has(topic));
+    if (present.length > 0) await admin.deleteTopics({ topics: present });
   } finally {
     await admin.disconnect();
   }

@@ -5,7 +5,8 @@ import { TOPICS } from '@minzheng/event-bus/topics';
 import { loadInfraConfig, type InfraConfig } from './config.js';
 import { InfraError } from './errors.js';
 import { COMPONENTS, down, reset, status, up, type Component } from './infra.js';
-import { kafkaLogFile } from './kafka.js';
+import { applyTopicDeclaration, kafkaLogFile } from './kafka.js';
+import { parseBrokers } from '@minzheng/event-bus/client';
 import { consoleReporter } from './reporter.js';
 
 const USAGE = `usage: ./mz infra <command>
@@ -14,6 +15,8 @@ const USAGE = `usage: ./mz infra <command>
   down [kafka|ferretdb]  stop them; their data is kept
   status                 what runs, where, and whether it answers
   env                    KAFKA_BROKERS=... and MONGO_URL=... of the running servers (for eval)
+  topics [--brokers host:port,...]
+                         apply the topic declaration to any broker (default: KAFKA_BROKERS, else the local one)
   logs [kafka|ferretdb] [-n LINES] [-f]
                          the servers' logs
   reset kafka|ferretdb|all --yes
@@ -106,6 +109,14 @@ export async function main(argv: string[]): Promise<number> {
     case 'env':
       await printEnv(config);
       return 0;
+    case 'topics': {
+      const at = args.indexOf('--brokers');
+      const given = at >= 0 ? args[at + 1] : process.env.KAFKA_BROKERS;
+      // Without a broker named, `up` applies the declaration to the local one (starting it if needed).
+      if (given) await applyTopicDeclaration(parseBrokers(given), report);
+      else await up(config, report);
+      return 0;
+    }
     case 'logs':
       await showLogs(config, args);
       return 0;

@@ -50,7 +50,17 @@ export async function up(config: InfraConfig, report: Reporter): Promise<UpResul
     config.lockFile,
     async () => {
       const state = readState(config.stateFile);
-      const [kafka, ferretdb] = await Promise.all([upKafka(config, report, state), upFerretdb(config, report, state)]);
+      const [kafkaResult, ferretdbResult] = await Promise.allSettled([upKafka(config, report, state), upFerretdb(config, report, state)]);
+      if (kafkaResult.status === 'rejected' || ferretdbResult.status === 'rejected') {
+        // Leave nothing half-up: stop what this call started before reporting the failure.
+        const startedHere: Component[] = [];
+        if (kafkaResult.status === 'fulfilled' && kafkaResult.value.started) startedHere.push('kafka');
+        if (ferretdbResult.status === 'fulfilled' && ferretdbResult.value.started) startedHere.push('ferretdb');
+        if (startedHere.length > 0) await stopComponents(config, report, startedHere);
+        throw kafkaResult.status === 'rejected' ? kafkaResult.reason : (ferretdbResult as PromiseRejectedResult).reason;
+      }
+      const kafka = kafkaResult.value;
+      const ferretdb = ferretdbResult.value;
       return {
         kafkaBrokers: `127.0.0.1:${kafka.state.port}`,
         mongoUrl: localMongoUrl(ferretdb.state.port),
@@ -59,7 +69,7 @@ export async function up(config: InfraConfig, report: Reporter): Promise<UpResul
         started: [...(kafka.started ? ['kafka' as const] : []), ...(ferretdb.started ? ['ferretdb' as const] : [])],
       };
     },
-    { onWait: (holder) => report.step(`another infra command (pid ${holder}) is running; waiting for it`) },
+    { onWait: (holder) => { report.step(`another infra command (pid ${holder}) is running; waiting for it`); } },
   );
 }
 
@@ -69,7 +79,7 @@ async function upKafka(config: InfraConfig, report: Reporter, state: InfraState)
   if (running && isOurProcess(running.pid, marker)) {
     await awaitKafka(config, running.pid, running.port, report, logSize(kafkaLogFile(config)));
     report.step(`kafka: already running (pid ${running.pid}, 127.0.0.1:${running.port}); reusing it`);
-    await applyTopicDeclaration(running.port, report);
+    await applyTopicDeclaration([`127.0.0.1:${running.port}`], report);
     return { state: running, started: false };
   }
 
@@ -115,7 +125,7 @@ async function upKafka(config: InfraConfig, report: Reporter, state: InfraState)
     next.lastPorts = { ...next.lastPorts, kafka: port, kafkaController: controllerPort };
   });
   report.step(`kafka: Apache Kafka ${kafka.version} ready in ${Math.round((Date.now() - started) / 1000)} s (cluster ${clusterId})`);
-  await applyTopicDeclaration(port, report);
+  await applyTopicDeclaration([`127.0.0.1:${port}`], report);
   return { state: kafka, started: true };
 }
 
@@ -161,24 +171,27 @@ async function pickPort(what: string, preferred: number, explicit: boolean, vari
 
 /** Stops the servers this checkout started (SIGTERM, then SIGKILL after a grace period). Data stays. */
 export async function down(config: InfraConfig, report: Reporter, components: readonly Component[] = COMPONENTS): Promise<void> {
-  await withLock(config.lockFile, async () => {
-    const state = readState(config.stateFile);
-    await Promise.all(
-      components.map(async (component) => {
-        const running = state[component];
-        const marker = component === 'kafka' ? kafkaProcessMarker(config) : ferretdbProcessMarker(config);
-        if (running && isOurProcess(running.pid, marker)) {
-          report.step(`${component}: stopping pid ${running.pid}`);
-          const how = await stopProcess(running.pid, component === 'kafka' ? 60_000 : 10_000);
-          report.step(`${component}: ${how === 'killed' ? 'did not stop in time and was killed' : 'stopped'}; data kept`);
-        } else {
-          report.step(`${component}: not running`);
-        }
-      }),
-    );
-    updateState(config.stateFile, (next) => {
-      for (const component of components) next[component] = undefined;
-    });
+  await withLock(config.lockFile, () => stopComponents(config, report, components));
+}
+
+/** `down` without taking the lock (for callers that hold it). */
+async function stopComponents(config: InfraConfig, report: Reporter, components: readonly Component[]): Promise<void> {
+  const state = readState(config.stateFile);
+  await Promise.all(
+    components.map(async (component) => {
+      const running = state[component];
+      const marker = component === 'kafka' ? kafkaProcessMarker(config) : ferretdbProcessMarker(config);
+      if (running && isOurProcess(running.pid, marker)) {
+        report.step(`${component}: stopping pid ${running.pid}`);
+        const how = await stopProcess(running.pid, component === 'kafka' ? 60_000 : 10_000);
+        report.step(`${component}: ${how === 'killed' ? 'did not stop in time and was killed' : 'stopped'}; data kept`);
+      } else {
+        report.step(`${component}: not running`);
+      }
+    }),
+  );
+  updateState(config.stateFile, (next) => {
+    for (const component of components) next[component] = undefined;
   });
 }
 

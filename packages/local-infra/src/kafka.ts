@@ -29,7 +29,7 @@ export async function ensureKafkaLibs(config: InfraConfig, report: Reporter): Pr
       if (line.startsWith('Downloaded from')) {
         downloads += 1;
         report.detail(line.replace(/^Downloaded from \S+ /, 'downloaded '));
-      } else if (/\[ERROR\]/.test(line)) report.detail(line);
+      } else if (line.includes('[ERROR]')) report.detail(line);
     },
   });
   writeFileSync(join(libsDir, JAR_STAMP), `${new Date().toISOString()}\n`);
@@ -190,7 +190,7 @@ export function diagnoseKafkaFailure(config: InfraConfig, reason: string, log: s
   if (/meta\.properties|cluster\.id|InconsistentClusterIdException|CorruptRecordException|KafkaStorageException|not formatted|doesn't match/i.test(log)) {
     return new InfraError(`Kafka refused its data dir ${config.kafka.dataDir}: ${reason}\n${tail}`, `${RESET_FIX(config)}\n${where}`);
   }
-  if (/OutOfMemoryError/.test(log)) {
+  if (log.includes('OutOfMemoryError')) {
     return new InfraError(`Kafka ran out of memory: ${reason}`, `Give it more heap, e.g. MZ_KAFKA_HEAP=1g.\n${where}`);
   }
   return new InfraError(`Kafka did not start: ${reason}\n${tail}`, where);
@@ -207,9 +207,9 @@ export function readKafkaVersion(config: InfraConfig): string {
   return (existsSync(file) ? kafkaVersionFromLog(tailFile(file, 400)) : undefined) ?? KAFKA_VERSION;
 }
 
-/** Applies the platform's topic declaration (and dead-letter topics) to the local broker. */
-export async function applyTopicDeclaration(port: number, report: Reporter): Promise<TopicAction[]> {
-  const kafka = createKafka({ brokers: [`127.0.0.1:${port}`], clientId: 'mz-local-infra' });
+/** Applies the platform's topic declaration (and dead-letter topics) to a broker. */
+export async function applyTopicDeclaration(brokers: readonly string[], report: Reporter): Promise<TopicAction[]> {
+  const kafka = createKafka({ brokers, clientId: 'mz-local-infra' });
   const actions = await ensureTopics(kafka, TOPICS);
   const count = (action: TopicAction['action']): number => actions.filter((a) => a.action === action).length;
   report.step(

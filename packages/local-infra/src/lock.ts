@@ -3,11 +3,29 @@ import { dirname } from 'node:path';
 import { InfraError } from './errors.js';
 import { isAlive, sleep } from './processes.js';
 
+/** Callers inside this process queue here first; the lock file orders processes. */
+const queues = new Map<string, Promise<unknown>>();
+
 /**
- * Runs `action` while holding an exclusive lock file, so two `infra up` (two terminals, or two
- * test runs) never start two brokers. A lock left by a dead process is taken over.
+ * Runs `action` while holding an exclusive lock file, so two `infra up` (two terminals, two test
+ * runs, or two calls in one process) never start two brokers. A lock left by a dead process is
+ * taken over. Not reentrant: an action must not call withLock on the same file.
  */
-export async function withLock<T>(lockFile: string, action: () => Promise<T>, options: { waitMs?: number; onWait?: (holder: number) => void } = {}): Promise<T> {
+export function withLock<T>(lockFile: string, action: () => Promise<T>, options: { waitMs?: number; onWait?: (holder: number) => void } = {}): Promise<T> {
+  const previous = queues.get(lockFile) ?? Promise.resolve();
+  const run = previous.then(
+    () => withFileLock(lockFile, action, options),
+    () => withFileLock(lockFile, action, options),
+  );
+  const settled = run.catch(() => undefined);
+  queues.set(lockFile, settled);
+  void settled.then(() => {
+    if (queues.get(lockFile) === settled) queues.delete(lockFile);
+  });
+  return run;
+}
+
+async function withFileLock<T>(lockFile: string, action: () => Promise<T>, options: { waitMs?: number; onWait?: (holder: number) => void }): Promise<T> {
   mkdirSync(dirname(lockFile), { recursive: true });
   const deadline = Date.now() + (options.waitMs ?? 10 * 60_000);
   let announced = false;
@@ -24,7 +42,6 @@ export async function withLock<T>(lockFile: string, action: () => Promise<T>, op
         rmSync(lockFile, { force: true });
         continue;
       }
-      if (holder === process.pid) throw new Error(`infra lock ${lockFile} is already held by this process`);
       if (!announced) {
         options.onWait?.(holder);
         announced = true;

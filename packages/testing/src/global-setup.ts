@@ -122,12 +122,14 @@ async function verify(servers: TestServers): Promise<void> {
   try {
     await describeCluster(parseBrokers(servers.kafkaBrokers));
   } catch (error) {
-    throw new Error(`Kafka at ${servers.kafkaBrokers} (from ${servers.source.kafka}) does not answer: ${String(error)}`);
+    throw new Error(`Kafka at ${servers.kafkaBrokers} (from ${servers.source.kafka}) does not answer: ${String(error)}`, { cause: error });
   }
   try {
     await pingMongo(servers.mongoUrl, 5_000);
   } catch (error) {
-    throw new Error(`the MongoDB-wire store at ${servers.mongoUrl} (from ${servers.source.mongo}) does not answer: ${String(error)}`);
+    throw new Error(`the MongoDB-wire store at ${servers.mongoUrl} (from ${servers.source.mongo}) does not answer: ${String(error)}`, {
+      cause: error,
+    });
   }
 }
 
