@@ -38,7 +38,8 @@ interface Received {
 /** Consumes `topic` with `groupId` until `count` messages arrived; returns them and disconnects. */
 async function consume(topic: string, groupId: string, count: number): Promise<Received[]> {
   const received: Received[] = [];
-  const consumer = kafka.consumer({ groupId });
+  // A short fetch long-poll: kafkajs' disconnect waits for the fetch in flight (5 s by default).
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
