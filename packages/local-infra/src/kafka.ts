@@ -26,9 +26,11 @@ export async function ensureKafkaLibs(config: InfraConfig, report: Reporter): Pr
   await runCommand('mvn', ['-B', '-f', pom, `-Dkafka.libs.dir=${libsDir}`, 'package'], {
     cwd: config.root,
     onLine: (line) => {
-      if (line.startsWith('Downloaded from')) {
+      // Batch mode prints "[INFO] Downloaded from central: <url> (<size> at <speed>)".
+      const downloaded = /Downloaded from \S+ \S*\/([^/\s]+) ?(.*)$/.exec(line);
+      if (downloaded) {
         downloads += 1;
-        report.detail(line.replace(/^Downloaded from \S+ /, 'downloaded '));
+        report.detail(`downloaded ${downloaded[1] ?? ''} ${downloaded[2] ?? ''}`.trimEnd());
       } else if (line.includes('[ERROR]')) report.detail(line);
     },
   });
