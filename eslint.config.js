@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', '.cache/**', '.data/**'],
+    ignores: ['**/src/generated/**', '**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', '.cache/**', '.data/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

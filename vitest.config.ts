@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // One vitest run for the whole monorepo, two projects:
 //  - unit: pure logic beside the code (*.test.ts), no servers;
 //  - integration: *.int.test.ts against a REAL Kafka broker and a REAL MongoDB-wire store,
-//    provided once per run by the global setup of @minzheng/testing (never skipped).
+//    provided once per run by @minzheng/local-infra/test-servers (never skipped).
 // Two workers at most: the machines we build on have two cores, shared with Kafka and FerretDB.
 const sourceGlobs = (suffix: string): string[] => [`packages/*/src/**/*${suffix}`, `services/*/src/**/*${suffix}`];
 
@@ -25,7 +25,7 @@ export default defineConfig({
           name: 'integration',
           include: sourceGlobs('.int.test.ts'),
           exclude: ['**/node_modules/**', '**/dist/**'],
-          globalSetup: ['./packages/testing/dist/global-setup.js'],
+          globalSetup: ['./packages/local-infra/dist/test-servers.js'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { parseBrokers } from '@minzheng/event-bus/client';
 import { inject } from 'vitest';
 import type { TestServers } from './provided.js';
 
@@ -15,7 +14,10 @@ export function testServers(): TestServers {
 }
 
 export function testKafkaBrokers(): string[] {
-  return parseBrokers(testServers().kafkaBrokers);
+  return testServers()
+    .kafkaBrokers.split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker !== '');
 }
 
 /** The store's URL with `database` as the database name. */

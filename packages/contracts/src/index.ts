@@ -1,0 +1,12 @@
+export { ContractError, type ContractErrorCode, type FieldProblem } from './errors.js';
+export { ContractRegistry, SINGLE_OBJECT_MARKER, type RegisteredEvent, type WriterSchema } from './registry.js';
+export { encodeEvent, decodeEvent, validationProblems, type DecodedEvent } from './codec.js';
+export { fromJsonForm, toJsonForm, type JsonFormResult } from './json-form.js';
+export { protectEvent, unprotectEvent, redactEvent, mapPersonalFields, type ProtectedEvent } from './protection.js';
+export { crc64Avro, fingerprintHex, fingerprintBytes, fingerprintSigned } from './avro/fingerprint.js';
+export { canonicalForm, parseAvroSchema, daysFromIsoDate, isoDateFromDays, isUuid } from './avro/logical-types.js';
+export type { CatalogData, CatalogEvent, CatalogVersion } from './catalog-data.js';
+export type { PiiPlan, SchemaNode } from './schema-files/walk.js';
+export * from './generated/types.js';
+export { CATALOG } from './generated/catalog.js';
+export { contractRegistry } from './default-registry.js';

@@ -1,0 +1,82 @@
+/**
+ * Keyed pseudonyms (人员假名键). Every department must be able to join records about the same
+ * person, but an event that crosses a department boundary should not reveal who that is. A
+ * plain hash of the ID number does not protect anything: there are only about 10^11 plausible
+ * numbers (region x birth date x sequence; far fewer for one city), so a table of every hash is
+ * cheap to build.
+ * An HMAC under a secret key shared by the platform gives the same join key everywhere without
+ * that weakness; whoever lacks the key cannot turn a pseudonym back into a number.
+ *
+ * Rotating the pseudonym key changes every `personKey`, so it is a data migration, not a
+ * routine operation (unlike field-encryption keys).
+ */
+import { createHmac } from 'node:crypto';
+import { decodeBase64Strict } from './base64.js';
+import { IdentityError } from './errors.js';
+import { parseResidentId } from './resident-id.js';
+
+/** HMAC-SHA256 keys shorter than the hash output weaken it; 32 bytes is also what `openssl rand -base64 32` gives. */
+export const MIN_PSEUDONYM_KEY_BYTES = 32;
+
+const PERSON_KEY_PATTERN = /^[0-9a-f]{64}$/u;
+
+export interface Pseudonymizer {
+  /**
+   * The pseudonym of a person: lowercase hex HMAC-SHA256 of the normalised ID number. The same
+   * person gets the same key whatever way the number was typed (full-width, lower-case x,
+   * spaces). Throws the `parseResidentId` errors for an invalid number, so a typo never becomes
+   * a pseudonym of nobody. A function property rather than a method: it does not use `this`,
+   * so it can be passed around on its own (`const { personKey } = pseudonymizer`).
+   */
+  readonly personKey: (idNumber: string) => string;
+}
+
+/**
+ * A pseudonymizer bound to `key` (at least 32 bytes, else `PSEUDONYM_KEY_TOO_SHORT`). The key is
+ * copied, so later changes to the caller's array do not change the pseudonyms.
+ */
+export function createPseudonymizer(key: Uint8Array): Pseudonymizer {
+  if (key.length < MIN_PSEUDONYM_KEY_BYTES) {
+    const rule = `the pseudonym key must be at least ${MIN_PSEUDONYM_KEY_BYTES} bytes (got ${key.length})`;
+    throw new IdentityError('PSEUDONYM_KEY_TOO_SHORT', `假名密钥过短 (${rule})`, { rule });
+  }
+  const secret = Uint8Array.from(key);
+  return Object.freeze({
+    personKey: (idNumber: string): string => {
+      const { normalized } = parseResidentId(idNumber);
+      return createHmac('sha256', secret).update(normalized, 'utf8').digest('hex');
+    },
+  });
+}
+
+/**
+ * Reads a key from configuration: base64 or base64url, padded or not, surrounding whitespace
+ * ignored, at least 32 bytes once decoded. Errors (`KEY_FORMAT`) name the variable `name` and
+ * never repeat its value.
+ */
+export function parseKey(base64: string, name: string): Uint8Array {
+  const text = base64.trim();
+  if (text === '') {
+    throw keyFormatError(name, `${name} is empty`);
+  }
+  const bytes = decodeBase64Strict(text);
+  if (bytes === undefined) {
+    throw keyFormatError(name, `${name} is not valid base64 or base64url`);
+  }
+  if (bytes.length < MIN_PSEUDONYM_KEY_BYTES) {
+    throw keyFormatError(name, `${name} must decode to at least ${MIN_PSEUDONYM_KEY_BYTES} bytes (got ${bytes.length})`);
+  }
+  return bytes;
+}
+
+/** True for a value shaped like a `personKey`: 64 lowercase hex characters. */
+export function isPersonKey(value: string): boolean {
+  return PERSON_KEY_PATTERN.test(value);
+}
+
+function keyFormatError(name: string, rule: string): IdentityError {
+  return new IdentityError('KEY_FORMAT', `密钥配置错误 (${rule}; generate one with: openssl rand -base64 32)`, {
+    field: name,
+    rule,
+  });
+}
