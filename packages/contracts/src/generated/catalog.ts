@@ -7,7 +7,7 @@ export const CATALOG: CatalogData = {
       "eventType": "alerting.alert-acknowledged",
       "topic": "mz.alerting.alert-events",
       "fullName": "mz.alerting.AlertAcknowledged",
-      "fingerprint": "1ee7c46bf8304d59",
+      "fingerprint": "07777154b4729f67",
       "schema": {
         "type": "record",
         "name": "AlertAcknowledged",
@@ -141,7 +141,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -153,6 +153,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -260,12 +270,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "1ee7c46bf8304d59"
+          "fingerprint": "07777154b4729f67"
         }
       ]
     },
@@ -273,7 +284,7 @@ export const CATALOG: CatalogData = {
       "eventType": "alerting.alert-delivered",
       "topic": "mz.alerting.alert-events",
       "fullName": "mz.alerting.AlertDelivered",
-      "fingerprint": "5eff69cde368f7ca",
+      "fingerprint": "f1a2585d1f021bdf",
       "schema": {
         "type": "record",
         "name": "AlertDelivered",
@@ -407,7 +418,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -419,6 +430,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -593,12 +614,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "5eff69cde368f7ca"
+          "fingerprint": "f1a2585d1f021bdf"
         }
       ]
     },
@@ -606,7 +628,7 @@ export const CATALOG: CatalogData = {
       "eventType": "alerting.alert-escalated",
       "topic": "mz.alerting.alert-events",
       "fullName": "mz.alerting.AlertEscalated",
-      "fingerprint": "845e5cbe2ce44536",
+      "fingerprint": "7246e49635091a9a",
       "schema": {
         "type": "record",
         "name": "AlertEscalated",
@@ -740,7 +762,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -752,6 +774,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -910,12 +942,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "845e5cbe2ce44536"
+          "fingerprint": "7246e49635091a9a"
         }
       ]
     },
@@ -923,7 +956,7 @@ export const CATALOG: CatalogData = {
       "eventType": "alerting.alert-outcome-recorded",
       "topic": "mz.alerting.alert-events",
       "fullName": "mz.alerting.AlertOutcomeRecorded",
-      "fingerprint": "4549a18a9adecef4",
+      "fingerprint": "ad1a6c6913cd77a3",
       "schema": {
         "type": "record",
         "name": "AlertOutcomeRecorded",
@@ -1057,7 +1090,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -1069,6 +1102,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -1240,12 +1283,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "note"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "4549a18a9adecef4"
+          "fingerprint": "ad1a6c6913cd77a3"
         }
       ]
     },
@@ -1253,7 +1297,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.application-decided",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.ApplicationDecided",
-      "fingerprint": "4ac635fc6c55926d",
+      "fingerprint": "c4661d9766b671e2",
       "schema": {
         "type": "record",
         "name": "ApplicationDecided",
@@ -1387,7 +1431,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -1399,6 +1443,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -1653,12 +1707,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "decisionNote"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "4ac635fc6c55926d"
+          "fingerprint": "c4661d9766b671e2"
         }
       ]
     },
@@ -1666,7 +1721,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.application-submitted",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.ApplicationSubmitted",
-      "fingerprint": "f6b1d8b668ae01c9",
+      "fingerprint": "d5159067cacfc87b",
       "schema": {
         "type": "record",
         "name": "ApplicationSubmitted",
@@ -1800,7 +1855,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -1812,6 +1867,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -1964,12 +2029,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "reason"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "f6b1d8b668ae01c9"
+          "fingerprint": "d5159067cacfc87b"
         }
       ]
     },
@@ -1977,7 +2043,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.economic-check-completed",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.EconomicCheckCompleted",
-      "fingerprint": "254fb6bdb83bfe30",
+      "fingerprint": "72aafcd3366a8758",
       "schema": {
         "type": "record",
         "name": "EconomicCheckCompleted",
@@ -2111,7 +2177,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -2123,6 +2189,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -2324,12 +2400,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "254fb6bdb83bfe30"
+          "fingerprint": "72aafcd3366a8758"
         }
       ]
     },
@@ -2337,7 +2414,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.enrolment-changed",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.EnrolmentChanged",
-      "fingerprint": "5d729ce5d7d44b6d",
+      "fingerprint": "1b304547dfa1d549",
       "schema": {
         "type": "record",
         "name": "EnrolmentChanged",
@@ -2471,7 +2548,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -2483,6 +2560,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -2653,13 +2740,15 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "coveredMembers[].idNumber",
+        "coveredMembers[].name",
         "reason"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "5d729ce5d7d44b6d"
+          "fingerprint": "1b304547dfa1d549"
         }
       ]
     },
@@ -2667,7 +2756,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.enrolment-ended",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.EnrolmentEnded",
-      "fingerprint": "8f94d3cca38e4221",
+      "fingerprint": "362e6325ab4779b1",
       "schema": {
         "type": "record",
         "name": "EnrolmentEnded",
@@ -2801,7 +2890,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -2813,6 +2902,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -2968,12 +3067,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "note"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "8f94d3cca38e4221"
+          "fingerprint": "362e6325ab4779b1"
         }
       ]
     },
@@ -2981,7 +3081,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.enrolment-started",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.EnrolmentStarted",
-      "fingerprint": "1e22a3d8b9c94be2",
+      "fingerprint": "c45fc86b57ba468c",
       "schema": {
         "type": "record",
         "name": "EnrolmentStarted",
@@ -3115,7 +3215,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -3127,6 +3227,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -3296,12 +3406,14 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
-        "coveredMembers[].idNumber"
+        "envelope.person.name",
+        "coveredMembers[].idNumber",
+        "coveredMembers[].name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "1e22a3d8b9c94be2"
+          "fingerprint": "c45fc86b57ba468c"
         }
       ]
     },
@@ -3309,7 +3421,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.household-composition-recorded",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.HouseholdCompositionRecorded",
-      "fingerprint": "8ed43f3ba4ca35a4",
+      "fingerprint": "95c5b0dab8554b3a",
       "schema": {
         "type": "record",
         "name": "HouseholdCompositionRecorded",
@@ -3443,7 +3555,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -3455,6 +3567,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -3666,12 +3788,14 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
-        "members[].person.idNumber"
+        "envelope.person.name",
+        "members[].person.idNumber",
+        "members[].person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "8ed43f3ba4ca35a4"
+          "fingerprint": "95c5b0dab8554b3a"
         }
       ]
     },
@@ -3679,7 +3803,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.payment-issued",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.PaymentIssued",
-      "fingerprint": "a8d7864d33293785",
+      "fingerprint": "41cecdc9fa0c02b1",
       "schema": {
         "type": "record",
         "name": "PaymentIssued",
@@ -3813,7 +3937,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -3825,6 +3949,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -4005,12 +4139,14 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
-        "payee.idNumber"
+        "envelope.person.name",
+        "payee.idNumber",
+        "payee.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "a8d7864d33293785"
+          "fingerprint": "41cecdc9fa0c02b1"
         }
       ]
     },
@@ -4018,7 +4154,7 @@ export const CATALOG: CatalogData = {
       "eventType": "charity.aid-disbursed",
       "topic": "mz.charity.events",
       "fullName": "mz.charity.AidDisbursed",
-      "fingerprint": "afcaadf2d05c978e",
+      "fingerprint": "1467781bb6577c95",
       "schema": {
         "type": "record",
         "name": "AidDisbursed",
@@ -4152,7 +4288,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -4164,6 +4300,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -4293,12 +4439,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "afcaadf2d05c978e"
+          "fingerprint": "1467781bb6577c95"
         }
       ]
     },
@@ -4306,7 +4453,7 @@ export const CATALOG: CatalogData = {
       "eventType": "charity.campaign-closed",
       "topic": "mz.charity.events",
       "fullName": "mz.charity.CampaignClosed",
-      "fingerprint": "70140eb63b3c49a4",
+      "fingerprint": "54522977770e2c39",
       "schema": {
         "type": "record",
         "name": "CampaignClosed",
@@ -4440,7 +4587,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -4452,6 +4599,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -4549,12 +4706,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "70140eb63b3c49a4"
+          "fingerprint": "54522977770e2c39"
         }
       ]
     },
@@ -4562,7 +4720,7 @@ export const CATALOG: CatalogData = {
       "eventType": "charity.campaign-opened",
       "topic": "mz.charity.events",
       "fullName": "mz.charity.CampaignOpened",
-      "fingerprint": "2d03cdd33a4e1f24",
+      "fingerprint": "7604eb36a3334bd1",
       "schema": {
         "type": "record",
         "name": "CampaignOpened",
@@ -4696,7 +4854,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -4708,6 +4866,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -4845,12 +5013,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "2d03cdd33a4e1f24"
+          "fingerprint": "7604eb36a3334bd1"
         }
       ]
     },
@@ -4858,7 +5027,7 @@ export const CATALOG: CatalogData = {
       "eventType": "charity.donation-received",
       "topic": "mz.charity.events",
       "fullName": "mz.charity.DonationReceived",
-      "fingerprint": "fa1a2bad8a2fec2b",
+      "fingerprint": "7cbb715202468d28",
       "schema": {
         "type": "record",
         "name": "DonationReceived",
@@ -4992,7 +5161,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -5004,6 +5173,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -5158,12 +5337,14 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
-        "donor.idNumber"
+        "envelope.person.name",
+        "donor.idNumber",
+        "donor.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "fa1a2bad8a2fec2b"
+          "fingerprint": "7cbb715202468d28"
         }
       ]
     },
@@ -5171,7 +5352,7 @@ export const CATALOG: CatalogData = {
       "eventType": "charity.micro-wish-created",
       "topic": "mz.charity.events",
       "fullName": "mz.charity.MicroWishCreated",
-      "fingerprint": "4e411d2c1bb0ad70",
+      "fingerprint": "7a0778e8942ae815",
       "schema": {
         "type": "record",
         "name": "MicroWishCreated",
@@ -5305,7 +5486,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -5317,6 +5498,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -5429,12 +5620,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "description"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "4e411d2c1bb0ad70"
+          "fingerprint": "7a0778e8942ae815"
         }
       ]
     },
@@ -5442,7 +5634,7 @@ export const CATALOG: CatalogData = {
       "eventType": "charity.micro-wish-fulfilled",
       "topic": "mz.charity.events",
       "fullName": "mz.charity.MicroWishFulfilled",
-      "fingerprint": "63890b67ddbe1dab",
+      "fingerprint": "c10d3a2803871489",
       "schema": {
         "type": "record",
         "name": "MicroWishFulfilled",
@@ -5576,7 +5768,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -5588,6 +5780,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -5688,12 +5890,14 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
-        "donor.idNumber"
+        "envelope.person.name",
+        "donor.idNumber",
+        "donor.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "63890b67ddbe1dab"
+          "fingerprint": "c10d3a2803871489"
         }
       ]
     },
@@ -5701,7 +5905,7 @@ export const CATALOG: CatalogData = {
       "eventType": "child-protection.allowance-paid",
       "topic": "mz.child-protection.events",
       "fullName": "mz.child_protection.AllowancePaid",
-      "fingerprint": "2300de7c5c51d561",
+      "fingerprint": "97145ac21c372598",
       "schema": {
         "type": "record",
         "name": "AllowancePaid",
@@ -5835,7 +6039,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -5847,6 +6051,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -6017,12 +6231,14 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
-        "payee.idNumber"
+        "envelope.person.name",
+        "payee.idNumber",
+        "payee.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "2300de7c5c51d561"
+          "fingerprint": "97145ac21c372598"
         }
       ]
     },
@@ -6030,7 +6246,7 @@ export const CATALOG: CatalogData = {
       "eventType": "child-protection.child-director-visit-recorded",
       "topic": "mz.child-protection.events",
       "fullName": "mz.child_protection.ChildDirectorVisitRecorded",
-      "fingerprint": "3e82e88789421bbb",
+      "fingerprint": "8eaf9d7ef0c1abb0",
       "schema": {
         "type": "record",
         "name": "ChildDirectorVisitRecorded",
@@ -6164,7 +6380,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -6176,6 +6392,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -6322,12 +6548,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "note"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "3e82e88789421bbb"
+          "fingerprint": "8eaf9d7ef0c1abb0"
         }
       ]
     },
@@ -6335,7 +6562,7 @@ export const CATALOG: CatalogData = {
       "eventType": "child-protection.child-registered",
       "topic": "mz.child-protection.events",
       "fullName": "mz.child_protection.ChildRegistered",
-      "fingerprint": "eef8e5647d1fc038",
+      "fingerprint": "d3661b7758aa282b",
       "schema": {
         "type": "record",
         "name": "ChildRegistered",
@@ -6469,7 +6696,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -6481,6 +6708,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -6650,12 +6887,14 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
-        "guardians[].person.idNumber"
+        "envelope.person.name",
+        "guardians[].person.idNumber",
+        "guardians[].person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "eef8e5647d1fc038"
+          "fingerprint": "d3661b7758aa282b"
         }
       ]
     },
@@ -6663,7 +6902,7 @@ export const CATALOG: CatalogData = {
       "eventType": "child-protection.guardianship-changed",
       "topic": "mz.child-protection.events",
       "fullName": "mz.child_protection.GuardianshipChanged",
-      "fingerprint": "3cec8c21cf84c54f",
+      "fingerprint": "91c6aaaa51cbb05a",
       "schema": {
         "type": "record",
         "name": "GuardianshipChanged",
@@ -6797,7 +7036,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -6809,6 +7048,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -6920,13 +7169,15 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "guardian.idNumber",
+        "guardian.name",
         "note"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "3cec8c21cf84c54f"
+          "fingerprint": "91c6aaaa51cbb05a"
         }
       ]
     },
@@ -6934,7 +7185,7 @@ export const CATALOG: CatalogData = {
       "eventType": "child-protection.mandatory-report-received",
       "topic": "mz.child-protection.events",
       "fullName": "mz.child_protection.MandatoryReportReceived",
-      "fingerprint": "fc10154a34f03157",
+      "fingerprint": "55a4884873fe1c76",
       "schema": {
         "type": "record",
         "name": "MandatoryReportReceived",
@@ -7068,7 +7319,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -7080,6 +7331,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -7243,6 +7504,7 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "description",
         "locationDescription",
         "reporterPhone"
@@ -7250,7 +7512,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "fc10154a34f03157"
+          "fingerprint": "55a4884873fe1c76"
         }
       ]
     },
@@ -7258,7 +7520,7 @@ export const CATALOG: CatalogData = {
       "eventType": "data-sharing.flag-closed",
       "topic": "mz.data-sharing.flags",
       "fullName": "mz.data_sharing.FlagClosed",
-      "fingerprint": "20960f803df31297",
+      "fingerprint": "4bdede2d846bfeaf",
       "schema": {
         "type": "record",
         "name": "FlagClosed",
@@ -7392,7 +7654,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -7404,6 +7666,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -7607,12 +7879,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "note"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "20960f803df31297"
+          "fingerprint": "4bdede2d846bfeaf"
         }
       ]
     },
@@ -7620,7 +7893,7 @@ export const CATALOG: CatalogData = {
       "eventType": "data-sharing.flag-raised",
       "topic": "mz.data-sharing.flags",
       "fullName": "mz.data_sharing.FlagRaised",
-      "fingerprint": "c8438a3a3beef4f3",
+      "fingerprint": "5b71185240d5cc21",
       "schema": {
         "type": "record",
         "name": "FlagRaised",
@@ -7754,7 +8027,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -7766,6 +8039,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -7991,12 +8274,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "explanation"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "c8438a3a3beef4f3"
+          "fingerprint": "5b71185240d5cc21"
         }
       ]
     },
@@ -8004,7 +8288,7 @@ export const CATALOG: CatalogData = {
       "eventType": "data-sharing.flag-updated",
       "topic": "mz.data-sharing.flags",
       "fullName": "mz.data_sharing.FlagUpdated",
-      "fingerprint": "6e3814f2ac14ca43",
+      "fingerprint": "dc71a75aa22d7c37",
       "schema": {
         "type": "record",
         "name": "FlagUpdated",
@@ -8138,7 +8422,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -8150,6 +8434,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -8392,12 +8686,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "explanation"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "6e3814f2ac14ca43"
+          "fingerprint": "dc71a75aa22d7c37"
         }
       ]
     },
@@ -8405,7 +8700,7 @@ export const CATALOG: CatalogData = {
       "eventType": "disabled-persons-federation.disability-certified",
       "topic": "mz.exchange.disabled-persons-federation",
       "fullName": "mz.disabled_persons_federation.DisabilityCertified",
-      "fingerprint": "0701d62aee6f9c02",
+      "fingerprint": "121a167dc7f4ffae",
       "schema": {
         "type": "record",
         "name": "DisabilityCertified",
@@ -8539,7 +8834,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -8551,6 +8846,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -8695,12 +9000,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "certificateNo"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "0701d62aee6f9c02"
+          "fingerprint": "121a167dc7f4ffae"
         }
       ]
     },
@@ -8708,7 +9014,7 @@ export const CATALOG: CatalogData = {
       "eventType": "education.student-enrolled",
       "topic": "mz.exchange.education",
       "fullName": "mz.education.StudentEnrolled",
-      "fingerprint": "59f6edc0fea689e2",
+      "fingerprint": "aae66e153f3fd1ac",
       "schema": {
         "type": "record",
         "name": "StudentEnrolled",
@@ -8842,7 +9148,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -8854,6 +9160,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -9005,12 +9321,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "59f6edc0fea689e2"
+          "fingerprint": "aae66e153f3fd1ac"
         }
       ]
     },
@@ -9018,7 +9335,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.ability-assessment-completed",
       "topic": "mz.elderly-care.events",
       "fullName": "mz.elderly_care.AbilityAssessmentCompleted",
-      "fingerprint": "55231b5fd0029556",
+      "fingerprint": "297e5415fea5f6ec",
       "schema": {
         "type": "record",
         "name": "AbilityAssessmentCompleted",
@@ -9152,7 +9469,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -9164,6 +9481,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -9287,12 +9614,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "55231b5fd0029556"
+          "fingerprint": "297e5415fea5f6ec"
         }
       ]
     },
@@ -9300,7 +9628,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.advanced-age-allowance-granted",
       "topic": "mz.elderly-care.events",
       "fullName": "mz.elderly_care.AdvancedAgeAllowanceGranted",
-      "fingerprint": "e7d6e189a41f68b4",
+      "fingerprint": "793a4d28d2a291f0",
       "schema": {
         "type": "record",
         "name": "AdvancedAgeAllowanceGranted",
@@ -9434,7 +9762,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -9446,6 +9774,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -9537,12 +9875,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "e7d6e189a41f68b4"
+          "fingerprint": "793a4d28d2a291f0"
         }
       ]
     },
@@ -9550,7 +9889,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.device-went-offline",
       "topic": "mz.elderly-care.device-signals",
       "fullName": "mz.elderly_care.DeviceWentOffline",
-      "fingerprint": "04111095b41b4977",
+      "fingerprint": "8ec8035e2cbe858a",
       "schema": {
         "type": "record",
         "name": "DeviceWentOffline",
@@ -9684,7 +10023,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -9696,6 +10035,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -9794,12 +10143,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "04111095b41b4977"
+          "fingerprint": "8ec8035e2cbe858a"
         }
       ]
     },
@@ -9807,7 +10157,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.elder-registered",
       "topic": "mz.elderly-care.events",
       "fullName": "mz.elderly_care.ElderRegistered",
-      "fingerprint": "575f98b361cfa1a7",
+      "fingerprint": "781483304039ee68",
       "schema": {
         "type": "record",
         "name": "ElderRegistered",
@@ -9941,7 +10291,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -9953,6 +10303,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -10118,12 +10478,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "emergencyContactPhone"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "575f98b361cfa1a7"
+          "fingerprint": "781483304039ee68"
         }
       ]
     },
@@ -10131,7 +10492,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.emergency-call-triggered",
       "topic": "mz.elderly-care.device-signals",
       "fullName": "mz.elderly_care.EmergencyCallTriggered",
-      "fingerprint": "14acb33df801b112",
+      "fingerprint": "6f632903f298e4f6",
       "schema": {
         "type": "record",
         "name": "EmergencyCallTriggered",
@@ -10265,7 +10626,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -10277,6 +10638,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -10362,12 +10733,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "14acb33df801b112"
+          "fingerprint": "6f632903f298e4f6"
         }
       ]
     },
@@ -10375,7 +10747,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.service-delivered",
       "topic": "mz.elderly-care.events",
       "fullName": "mz.elderly_care.ServiceDelivered",
-      "fingerprint": "c956d7772950885e",
+      "fingerprint": "7c676e82bd002bee",
       "schema": {
         "type": "record",
         "name": "ServiceDelivered",
@@ -10509,7 +10881,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -10521,6 +10893,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -10640,12 +11022,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "c956d7772950885e"
+          "fingerprint": "7c676e82bd002bee"
         }
       ]
     },
@@ -10653,7 +11036,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.visit-recorded",
       "topic": "mz.elderly-care.events",
       "fullName": "mz.elderly_care.VisitRecorded",
-      "fingerprint": "6f58b584531274ca",
+      "fingerprint": "50424dad91cbbd94",
       "schema": {
         "type": "record",
         "name": "VisitRecorded",
@@ -10787,7 +11170,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -10799,6 +11182,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -10951,12 +11344,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "note"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "6f58b584531274ca"
+          "fingerprint": "50424dad91cbbd94"
         }
       ]
     },
@@ -10964,7 +11358,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.vital-sign-alarm-raised",
       "topic": "mz.elderly-care.device-signals",
       "fullName": "mz.elderly_care.VitalSignAlarmRaised",
-      "fingerprint": "14ea3aca53b0f356",
+      "fingerprint": "117211f71b411737",
       "schema": {
         "type": "record",
         "name": "VitalSignAlarmRaised",
@@ -11098,7 +11492,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -11110,6 +11504,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -11240,12 +11644,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "14ea3aca53b0f356"
+          "fingerprint": "117211f71b411737"
         }
       ]
     },
@@ -11253,7 +11658,7 @@ export const CATALOG: CatalogData = {
       "eventType": "emergency-management.disaster-declared",
       "topic": "mz.exchange.emergency-management",
       "fullName": "mz.emergency_management.DisasterDeclared",
-      "fingerprint": "819ecc31d1581719",
+      "fingerprint": "2bd3ba2ce5d0427d",
       "schema": {
         "type": "record",
         "name": "DisasterDeclared",
@@ -11387,7 +11792,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -11399,6 +11804,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -11530,12 +11945,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "819ecc31d1581719"
+          "fingerprint": "2bd3ba2ce5d0427d"
         }
       ]
     },
@@ -11543,7 +11959,7 @@ export const CATALOG: CatalogData = {
       "eventType": "hotline-12345.incident-reported",
       "topic": "mz.exchange.hotline-12345",
       "fullName": "mz.hotline12345.IncidentReported",
-      "fingerprint": "ee99169f95f25933",
+      "fingerprint": "827f82d0a8a7815a",
       "schema": {
         "type": "record",
         "name": "IncidentReported",
@@ -11677,7 +12093,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -11689,6 +12105,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -11819,6 +12245,7 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "description",
         "locationDescription",
         "callerPhone"
@@ -11826,7 +12253,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "ee99169f95f25933"
+          "fingerprint": "827f82d0a8a7815a"
         }
       ]
     },
@@ -11834,7 +12261,7 @@ export const CATALOG: CatalogData = {
       "eventType": "housing.house-safety-surveyed",
       "topic": "mz.exchange.housing",
       "fullName": "mz.housing.HouseSafetySurveyed",
-      "fingerprint": "04ce1d22684f8ef0",
+      "fingerprint": "840034654a1c4f03",
       "schema": {
         "type": "record",
         "name": "HouseSafetySurveyed",
@@ -11968,7 +12395,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -11980,6 +12407,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -12108,12 +12545,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "address"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "04ce1d22684f8ef0"
+          "fingerprint": "840034654a1c4f03"
         }
       ]
     },
@@ -12121,7 +12559,7 @@ export const CATALOG: CatalogData = {
       "eventType": "human-resources.unemployment-ended",
       "topic": "mz.exchange.human-resources",
       "fullName": "mz.human_resources.UnemploymentEnded",
-      "fingerprint": "86a366caadbe4686",
+      "fingerprint": "0ec3161f6a1f125f",
       "schema": {
         "type": "record",
         "name": "UnemploymentEnded",
@@ -12255,7 +12693,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -12267,6 +12705,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -12367,12 +12815,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "86a366caadbe4686"
+          "fingerprint": "0ec3161f6a1f125f"
         }
       ]
     },
@@ -12380,7 +12829,7 @@ export const CATALOG: CatalogData = {
       "eventType": "human-resources.unemployment-registered",
       "topic": "mz.exchange.human-resources",
       "fullName": "mz.human_resources.UnemploymentRegistered",
-      "fingerprint": "d3a80b2050a4a3de",
+      "fingerprint": "99119763a90703ff",
       "schema": {
         "type": "record",
         "name": "UnemploymentRegistered",
@@ -12514,7 +12963,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -12526,6 +12975,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -12642,12 +13101,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "d3a80b2050a4a3de"
+          "fingerprint": "99119763a90703ff"
         }
       ]
     },
@@ -12655,7 +13115,7 @@ export const CATALOG: CatalogData = {
       "eventType": "medical-insurance.medical-settlement-completed",
       "topic": "mz.exchange.medical-insurance",
       "fullName": "mz.medical_insurance.MedicalSettlementCompleted",
-      "fingerprint": "d1dbe220ef814b41",
+      "fingerprint": "e9fb7a10b3adfe65",
       "schema": {
         "type": "record",
         "name": "MedicalSettlementCompleted",
@@ -12789,7 +13249,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -12801,6 +13261,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -13013,12 +13483,13 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "diagnosisCode"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "d1dbe220ef814b41"
+          "fingerprint": "e9fb7a10b3adfe65"
         }
       ]
     },
@@ -13026,7 +13497,7 @@ export const CATALOG: CatalogData = {
       "eventType": "public-security.birth-registered",
       "topic": "mz.exchange.public-security",
       "fullName": "mz.public_security.BirthRegistered",
-      "fingerprint": "69013be70f9797f5",
+      "fingerprint": "14c3114042877722",
       "schema": {
         "type": "record",
         "name": "BirthRegistered",
@@ -13160,7 +13631,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -13172,6 +13643,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -13257,13 +13738,16 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
+        "envelope.person.name",
         "mother.idNumber",
-        "father.idNumber"
+        "mother.name",
+        "father.idNumber",
+        "father.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "69013be70f9797f5"
+          "fingerprint": "14c3114042877722"
         }
       ]
     },
@@ -13271,7 +13755,7 @@ export const CATALOG: CatalogData = {
       "eventType": "public-security.death-registered",
       "topic": "mz.exchange.public-security",
       "fullName": "mz.public_security.DeathRegistered",
-      "fingerprint": "2fccf188ca3fe7f0",
+      "fingerprint": "2e26c7dc6d3f016e",
       "schema": {
         "type": "record",
         "name": "DeathRegistered",
@@ -13405,7 +13889,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -13417,6 +13901,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -13505,12 +13999,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "2fccf188ca3fe7f0"
+          "fingerprint": "2e26c7dc6d3f016e"
         }
       ]
     },
@@ -13518,7 +14013,7 @@ export const CATALOG: CatalogData = {
       "eventType": "public-security.hukou-moved",
       "topic": "mz.exchange.public-security",
       "fullName": "mz.public_security.HukouMoved",
-      "fingerprint": "1a63f8062ef84792",
+      "fingerprint": "df948d448d2c6b6e",
       "schema": {
         "type": "record",
         "name": "HukouMoved",
@@ -13652,7 +14147,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -13664,6 +14159,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -13759,12 +14264,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "1a63f8062ef84792"
+          "fingerprint": "df948d448d2c6b6e"
         }
       ]
     },
@@ -13772,7 +14278,7 @@ export const CATALOG: CatalogData = {
       "eventType": "public-security.marriage-status-changed",
       "topic": "mz.exchange.public-security",
       "fullName": "mz.public_security.MarriageStatusChanged",
-      "fingerprint": "71387d2ca9e189d5",
+      "fingerprint": "4162fad996bd6f17",
       "schema": {
         "type": "record",
         "name": "MarriageStatusChanged",
@@ -13906,7 +14412,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -13918,6 +14424,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -14037,12 +14553,14 @@ export const CATALOG: CatalogData = {
       },
       "piiPaths": [
         "envelope.person.idNumber",
-        "spouse.idNumber"
+        "envelope.person.name",
+        "spouse.idNumber",
+        "spouse.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "71387d2ca9e189d5"
+          "fingerprint": "4162fad996bd6f17"
         }
       ]
     },
@@ -14050,7 +14568,7 @@ export const CATALOG: CatalogData = {
       "eventType": "reference.standard-changed",
       "topic": "mz.reference.standards",
       "fullName": "mz.reference.StandardChanged",
-      "fingerprint": "d857e5f8db4a6192",
+      "fingerprint": "695051c894dfc508",
       "schema": {
         "type": "record",
         "name": "StandardChanged",
@@ -14184,7 +14702,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -14196,6 +14714,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -14509,12 +15037,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "d857e5f8db4a6192"
+          "fingerprint": "695051c894dfc508"
         }
       ]
     },
@@ -14522,7 +15051,7 @@ export const CATALOG: CatalogData = {
       "eventType": "water.meter-anomaly-detected",
       "topic": "mz.exchange.water",
       "fullName": "mz.water.MeterAnomalyDetected",
-      "fingerprint": "299d1c8fe09c2fe0",
+      "fingerprint": "efd9e5ad67fe8383",
       "schema": {
         "type": "record",
         "name": "MeterAnomalyDetected",
@@ -14656,7 +15185,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -14668,6 +15197,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -14768,12 +15307,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "299d1c8fe09c2fe0"
+          "fingerprint": "efd9e5ad67fe8383"
         }
       ]
     },
@@ -14781,7 +15321,7 @@ export const CATALOG: CatalogData = {
       "eventType": "water.meter-reading-recorded",
       "topic": "mz.exchange.water",
       "fullName": "mz.water.MeterReadingRecorded",
-      "fingerprint": "e4ebafd917df9743",
+      "fingerprint": "832ac06366e41c8d",
       "schema": {
         "type": "record",
         "name": "MeterReadingRecorded",
@@ -14915,7 +15455,7 @@ export const CATALOG: CatalogData = {
                     {
                       "type": "record",
                       "name": "mz.common.PersonRef",
-                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire).",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
                       "fields": [
                         {
                           "name": "personKey",
@@ -14927,6 +15467,16 @@ export const CATALOG: CatalogData = {
                           "type": "string",
                           "pii": true,
                           "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
                         }
                       ]
                     }
@@ -15016,12 +15566,13 @@ export const CATALOG: CatalogData = {
         ]
       },
       "piiPaths": [
-        "envelope.person.idNumber"
+        "envelope.person.idNumber",
+        "envelope.person.name"
       ],
       "published": [
         {
           "version": 1,
-          "fingerprint": "e4ebafd917df9743"
+          "fingerprint": "832ac06366e41c8d"
         }
       ]
     }

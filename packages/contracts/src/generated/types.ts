@@ -58,12 +58,14 @@ export interface RegionRef {
   villageCode: null | string;
 }
 
-/** 人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, and the resident ID number itself (encrypted on the wire). */
+/** 人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire). */
 export interface PersonRef {
   /** 人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number. */
   personKey: string;
   /** 公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire. Personal data: encrypted on the wire. */
   idNumber: string;
+  /** 姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts. Personal data: encrypted on the wire. */
+  name: null | string;
 }
 
 /** 家庭引用 — a reference to a household as 民政 registers it (救助家庭 / 共同生活家庭). */

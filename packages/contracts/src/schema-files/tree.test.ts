@@ -11,7 +11,14 @@ describe('readSchemaTree', () => {
     expect(event!.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(event!.canonical).toContain('"name":"mz.common.PersonRef"');
     expect(event!.canonical.match(/"name":"mz.common.PersonRef"/g)).toHaveLength(1);
-    expect(event!.piiPaths).toEqual(['envelope.person.idNumber', 'applicantName', 'members[].person.idNumber', 'members[].phone']);
+    expect(event!.piiPaths).toEqual([
+      'envelope.person.idNumber',
+      'envelope.person.name',
+      'applicantName',
+      'members[].person.idNumber',
+      'members[].person.name',
+      'members[].phone',
+    ]);
     expect(JSON.stringify(event!.schema)).toContain('"pii":true');
   });
 
