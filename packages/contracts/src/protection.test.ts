@@ -12,7 +12,14 @@ const { v2: registry } = evolvedRegistries();
 const k1 = randomBytes(32);
 const k2 = randomBytes(32);
 const keyring = createKeyring({ k1 }, 'k1');
-const value = { ...testValue(), note: null };
+interface TestEvent {
+  envelope: { eventId: string; person: { idNumber: string } };
+  members: { phone: string | null }[];
+  applicantName: string;
+  amountFen: number;
+  [field: string]: unknown;
+}
+const value: TestEvent = { ...(testValue() as TestEvent), note: null };
 
 describe('wire protection of personal fields', () => {
   it('encrypts every pii field, so no plaintext is in the encoded bytes, and keeps pseudonyms in clear', () => {
@@ -22,7 +29,7 @@ describe('wire protection of personal fields', () => {
     const raw = bytes.toString('latin1') + bytes.toString('utf8');
     for (const secret of ['44200019460101123X', '442000201001011234', '13812345678', '张三', '李四']) expect(raw).not.toContain(secret);
     expect(bytes.toString('utf8')).toContain('a'.repeat(64)); // the person key joins without decrypting
-    const members = (protectedValue as typeof value).members as { phone: string | null }[];
+    const members = (protectedValue as TestEvent).members;
     expect(members[1]?.phone).toBeNull(); // absent stays absent
   });
 
@@ -63,15 +70,15 @@ describe('wire protection of personal fields', () => {
   });
 
   it('binds each token to its event and field: a token moved elsewhere does not decrypt', () => {
-    const protectedValue = protectEvent(registry, EVENT, value, keyring).value as typeof value;
-    const swapped = { ...protectedValue, applicantName: (protectedValue.envelope as { person: { idNumber: string } }).person.idNumber };
+    const protectedValue = protectEvent(registry, EVENT, value, keyring).value as TestEvent;
+    const swapped = { ...protectedValue, applicantName: protectedValue.envelope.person.idNumber };
     expect(() => unprotectEvent(registry, EVENT, swapped, keyring)).toThrow(/applicantName cannot be decrypted \(CRYPTO_DECRYPT_FAILED\)/);
     const otherEvent = { ...protectedValue, envelope: { ...protectedValue.envelope, eventId: '1b8f2a52-4c1e-4f7e-9d8a-2f1c3b4a5d6e' } };
     expect(() => unprotectEvent(registry, EVENT, otherEvent, keyring)).toThrow(ContractError);
   });
 
   it('redacts personal fields for logs', () => {
-    const redacted = redactEvent(registry, EVENT, value) as typeof value;
+    const redacted = redactEvent(registry, EVENT, value) as TestEvent;
     expect(redacted.applicantName).toBe('[PII]');
     expect(JSON.stringify(redacted)).not.toContain('13812345678');
     expect(redacted.amountFen).toBe(112_000);

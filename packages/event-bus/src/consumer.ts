@@ -177,6 +177,9 @@ export class EventConsumer {
       await this.process(batch.topic, batch.partition, message, heartbeat);
       payload.resolveOffset(message.offset);
       this.lag.set(`${batch.topic}/${batch.partition}`, Number(high - BigInt(message.offset) - 1n));
+      // Commits only when the auto-commit interval has passed; inside the loop so that a crash in
+      // a large batch replays about one interval of work, not the whole batch.
+      await payload.commitOffsetsIfNecessary();
       await heartbeat();
     }
     // On a stop, commit what was processed now instead of waiting for the next interval.
