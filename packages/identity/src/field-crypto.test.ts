@@ -311,3 +311,13 @@ describe('keyIdOf / isEncryptedField', () => {
     }
   });
 });
+
+describe('IV pool (regression: IVs cut from a shared random pool)', () => {
+  it('never repeats an IV, across pool refills, and every token still decrypts', () => {
+    const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
+    const tokens = Array.from({ length: 3_000 }, () => encryptField(keyring, '44200019460101123X', 'aad'));
+    const ivs = new Set(tokens.map((token) => Buffer.from(token.split('.')[2] ?? '', 'base64url').subarray(0, 12).toString('hex')));
+    expect(ivs.size).toBe(3_000);
+    for (const token of tokens.slice(1_020, 1_030)) expect(decryptField(keyring, token, 'aad')).toBe('44200019460101123X');
+  });
+});

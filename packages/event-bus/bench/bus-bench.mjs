@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// Benchmark of the contracts codec and the event bus (a script that prints figures; not a test).
+//   ./mz run bench:bus            (starts or reuses the local Kafka; or set KAFKA_BROKERS)
+// Prints, for representative events: Avro vs JSON bytes, encode/decode time vs JSON, and producer
+// throughput with the bus (batched, idempotent, acks=all) vs one awaited send per message.
+/* eslint-disable no-console -- a benchmark prints its figures */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { CATALOG, ContractRegistry, decodeEvent, encodeEvent, fromJsonForm, protectEvent } from '@minzheng/contracts';
+import { deleteTopics, ensureTopics } from '@minzheng/event-bus/admin';
+import { createKafka, parseBrokers } from '@minzheng/event-bus/client';
+import { EventPublisher } from '@minzheng/event-bus/publisher';
+import { createKeyring } from '@minzheng/identity/field-crypto';
+
+const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '');
+const EVENT_TYPES = [
+  'assistance.household-composition-recorded',
+  'medical-insurance.medical-settlement-completed',
+  'water.meter-reading-recorded',
+  'elderly-care.emergency-call-triggered',
+  'data-sharing.flag-raised',
+];
+const CODEC_ITERATIONS = Number(process.env.BENCH_CODEC_ITERATIONS ?? 20_000);
+const BUS_EVENTS = Number(process.env.BENCH_BUS_EVENTS ?? 50_000);
+const BASELINE_EVENTS = Number(process.env.BENCH_BASELINE_EVENTS ?? 1_000);
+
+const topic = `bench-${randomUUID()}`;
+const registry = new ContractRegistry({ events: CATALOG.events.map((event) => ({ ...event, topic })) });
+const keyring = createKeyring({ bench: randomBytes(32) }, 'bench');
+const fixture = (eventType) => {
+  const json = JSON.parse(readFileSync(new URL(`../../../schemas/fixtures/${eventType}.json`, import.meta.url), 'utf8'));
+  json.envelope.eventId = randomUUID();
+  const { value, problems } = fromJsonForm(registry.event(eventType).schema, json);
+  if (problems.length > 0) throw new Error(`${eventType}: ${JSON.stringify(problems)}`);
+  return value;
+};
+const time = (iterations, action) => {
+  for (let i = 0; i < Math.min(1_000, iterations); i += 1) action(); // warm-up
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i += 1) action();
+  return Number(process.hrtime.bigint() - start) / 1e3 / iterations; // µs per operation
+};
+const pad = (text, width) => String(text).padStart(width);
+
+console.log(`\nCodec: Avro single-object encoding vs JSON (${CODEC_ITERATIONS} iterations each, plaintext values)\n`);
+console.log(`${'event'.padEnd(48)}${pad('avro B', 8)}${pad('json B', 8)}${pad('ratio', 7)}${pad('enc µs', 9)}${pad('json', 7)}${pad('dec µs', 9)}${pad('json', 7)}`);
+let avroTotal = 0;
+let jsonTotal = 0;
+for (const eventType of EVENT_TYPES) {
+  const value = fixture(eventType);
+  const avro = encodeEvent(registry, eventType, value);
+  const json = Buffer.from(JSON.stringify(value));
+  avroTotal += avro.length;
+  jsonTotal += json.length;
+  const encodeAvro = time(CODEC_ITERATIONS, () => encodeEvent(registry, eventType, value));
+  const encodeJson = time(CODEC_ITERATIONS, () => Buffer.from(JSON.stringify(value)));
+  const decodeAvro = time(CODEC_ITERATIONS, () => decodeEvent(registry, avro));
+  const decodeJson = time(CODEC_ITERATIONS, () => JSON.parse(json.toString('utf8')));
+  console.log(
+    `${eventType.padEnd(48)}${pad(avro.length, 8)}${pad(json.length, 8)}${pad((avro.length / json.length).toFixed(2), 7)}` +
+      `${pad(encodeAvro.toFixed(1), 9)}${pad(encodeJson.toFixed(1), 7)}${pad(decodeAvro.toFixed(1), 9)}${pad(decodeJson.toFixed(1), 7)}`,
+  );
+}
+console.log(`${'all five'.padEnd(48)}${pad(avroTotal, 8)}${pad(jsonTotal, 8)}${pad((avroTotal / jsonTotal).toFixed(2), 7)}   (target: at most 0.33)`);
+console.log('Avro encode includes validation against the schema; JSON does not validate anything.');
+
+console.log(`\nProducer throughput on ${brokers.join(',')} (topic with 6 partitions, acks = all)\n`);
+const kafka = createKafka({ brokers, clientId: 'bus-bench' });
+await ensureTopics(kafka, [{ name: topic, description: 'benchmark', partitions: 6, retentionMs: 3_600_000, compacted: false, deadLetter: false }]);
+try {
+  const eventType = 'water.meter-reading-recorded';
+  const template = fixture(eventType);
+  const valueOf = (i) => ({ ...template, envelope: { ...template.envelope, eventId: randomUUID(), household: { householdId: `H-${i % 1_000}` } } });
+
+  // Baseline: the same encoded, protected events, one awaited send per message.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const baselineStart = process.hrtime.bigint();
+  for (let i = 0; i < BASELINE_EVENTS; i += 1) {
+    const value = valueOf(i);
+    const bytes = encodeEvent(registry, eventType, protectEvent(registry, eventType, value, keyring).value);
+    await producer.send({ topic, acks: -1, messages: [{ key: value.envelope.household.householdId, value: bytes }] });
+  }
+  const baselineSeconds = Number(process.hrtime.bigint() - baselineStart) / 1e9;
+  await producer.disconnect();
+  const baselineRate = BASELINE_EVENTS / baselineSeconds;
+  console.log(`one awaited send per message : ${pad(Math.round(baselineRate), 8)} events/s  (${BASELINE_EVENTS} events in ${baselineSeconds.toFixed(2)} s)`);
+
+  const publisher = new EventPublisher({ kafka, registry, keyring, source: 'bus-bench', maxBatch: Number(process.env.BENCH_MAX_BATCH ?? 1_000) });
+  await publisher.connect();
+  const busStart = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: BUS_EVENTS }, (_, i) => publisher.publish(eventType, valueOf(i))));
+  const busSeconds = Number(process.hrtime.bigint() - busStart) / 1e9;
+  await publisher.disconnect();
+  const busRate = BUS_EVENTS / busSeconds;
+  console.log(`event bus (batched publish)  : ${pad(Math.round(busRate), 8)} events/s  (${BUS_EVENTS} events in ${busSeconds.toFixed(2)} s; validation, encryption and encoding included)`);
+  console.log(`ratio                        : ${pad((busRate / baselineRate).toFixed(1), 8)} x          (target: at least 10x)\n`);
+} finally {
+  await deleteTopics(kafka, [topic]);
+}
