@@ -1,3 +1,4 @@
+import { thrownBy } from '@minzheng/testing';
 import { describe, expect, it } from 'vitest';
 import { crc64Avro } from './avro/fingerprint.js';
 import { canonicalForm } from './avro/logical-types.js';
@@ -9,15 +10,7 @@ import { testValue } from './test-support/temp-tree.js';
 const EVENT = 'assistance.thing-happened';
 const { v1, v2 } = evolvedRegistries();
 
-function codeOf(action: () => unknown): string | undefined {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ContractError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
+const codeOf = (action: () => unknown): string => thrownBy(ContractError, action).code;
 
 describe('single-object encoding', () => {
   it('starts with C3 01 and the little-endian CRC-64-AVRO of the canonical form', () => {

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
+import { thrownBy } from '@minzheng/testing';
 import { describe, expect, it } from 'vitest';
 import { IdentityError } from './errors.js';
 import {
@@ -16,16 +17,6 @@ const KEY_1 = randomBytes(32);
 const KEY_2 = randomBytes(32);
 const AAD = 'evt-0b6c2f0e/members[0].person.idNumber';
 const PLAINTEXT = '11010519491231002X';
-
-function errorOf(action: () => unknown): IdentityError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof IdentityError) return error;
-    throw error;
-  }
-  throw new Error('expected an IdentityError');
-}
 
 /** Re-encodes a token's payload after `change` edits its bytes. */
 function tamper(token: string, change: (payload: Buffer) => void): string {
@@ -62,7 +53,7 @@ describe('encryptField / decryptField', () => {
   it('binds the token to its associated data: another field or event does not decrypt', () => {
     const token = encryptField(keyring, PLAINTEXT, AAD);
     for (const otherAad of ['evt-0b6c2f0e/guardian.idNumber', 'evt-ffffffff/members[0].person.idNumber', '', `${AAD} `]) {
-      const error = errorOf(() => decryptField(keyring, token, otherAad));
+      const error = thrownBy(IdentityError, () => decryptField(keyring, token, otherAad));
       expect(error.code).toBe('CRYPTO_DECRYPT_FAILED');
       expect(error.cause).toBeInstanceOf(Error);
     }
@@ -75,7 +66,7 @@ describe('encryptField / decryptField', () => {
       const tampered = tamper(token, (payload) => {
         payload[index] = (payload[index] ?? 0) ^ 0x01;
       });
-      expect(errorOf(() => decryptField(keyring, tampered, AAD)).code, `byte ${index}`).toBe('CRYPTO_DECRYPT_FAILED');
+      expect(thrownBy(IdentityError, () => decryptField(keyring, tampered, AAD)).code, `byte ${index}`).toBe('CRYPTO_DECRYPT_FAILED');
     }
   });
 
@@ -84,13 +75,13 @@ describe('encryptField / decryptField', () => {
     const [version, keyId, encoded] = token.split('.');
     const payload = Buffer.from(encoded!, 'base64url');
     const shorter = `${version!}.${keyId!}.${payload.subarray(0, payload.length - 1).toString('base64url')}`;
-    expect(errorOf(() => decryptField(keyring, shorter, AAD)).code).toBe('CRYPTO_DECRYPT_FAILED');
+    expect(thrownBy(IdentityError, () => decryptField(keyring, shorter, AAD)).code).toBe('CRYPTO_DECRYPT_FAILED');
   });
 
   it('fails with CRYPTO_DECRYPT_FAILED when the key id matches but the key bytes differ', () => {
     const token = encryptField(keyring, PLAINTEXT, AAD);
     const impostor = createKeyring({ k1: KEY_2 }, 'k1');
-    const error = errorOf(() => decryptField(impostor, token, AAD));
+    const error = thrownBy(IdentityError, () => decryptField(impostor, token, AAD));
     expect(error.code).toBe('CRYPTO_DECRYPT_FAILED');
     expect(error.details?.keyId).toBe('k1');
   });
@@ -98,7 +89,7 @@ describe('encryptField / decryptField', () => {
   it('fails with CRYPTO_KEY_UNKNOWN when the keyring lacks the key (a consumer without the key)', () => {
     const token = encryptField(keyring, PLAINTEXT, AAD);
     const consumer = createKeyring({ other: KEY_2 }, 'other');
-    const error = errorOf(() => decryptField(consumer, token, AAD));
+    const error = thrownBy(IdentityError, () => decryptField(consumer, token, AAD));
     expect(error.code).toBe('CRYPTO_KEY_UNKNOWN');
     expect(error.details?.keyId).toBe('k1');
     expect(error.message).toContain('k1');
@@ -107,7 +98,7 @@ describe('encryptField / decryptField', () => {
   it('moving a token to another key id is caught (unknown key or failed authentication)', () => {
     const both = createKeyring({ k1: KEY_1, k2: KEY_2 }, 'k1');
     const relabelled = encryptField(both, PLAINTEXT, AAD).replace(/^v1\.k1\./u, 'v1.k2.');
-    expect(errorOf(() => decryptField(both, relabelled, AAD)).code).toBe('CRYPTO_DECRYPT_FAILED');
+    expect(thrownBy(IdentityError, () => decryptField(both, relabelled, AAD)).code).toBe('CRYPTO_DECRYPT_FAILED');
   });
 
   it('rejects what is not a v1 token with CRYPTO_TOKEN_FORMAT, never echoing the value', () => {
@@ -128,11 +119,11 @@ describe('encryptField / decryptField', () => {
       ` ${token}`,
     ];
     for (const value of bad) {
-      const error = errorOf(() => decryptField(keyring, value, AAD));
+      const error = thrownBy(IdentityError, () => decryptField(keyring, value, AAD));
       expect(error.code, value).toBe('CRYPTO_TOKEN_FORMAT');
       if (value !== '') expect(error.message).not.toContain(value);
     }
-    expect(errorOf(() => decryptField(keyring, PLAINTEXT, AAD)).message).not.toContain(PLAINTEXT);
+    expect(thrownBy(IdentityError, () => decryptField(keyring, PLAINTEXT, AAD)).message).not.toContain(PLAINTEXT);
   });
 
   it('rejects non-canonical base64url (trailing bits changed), which would otherwise decode the same', () => {
@@ -143,21 +134,21 @@ describe('encryptField / decryptField', () => {
     const sibling = alphabet.charAt(alphabet.indexOf(last) ^ 1);
     const variant = token.slice(0, -1) + sibling;
     expect(Buffer.from(variant.split('.')[2]!, 'base64url').equals(Buffer.from(token.split('.')[2]!, 'base64url'))).toBe(true);
-    expect(errorOf(() => decryptField(keyring, variant, AAD)).code).toBe('CRYPTO_TOKEN_FORMAT');
+    expect(thrownBy(IdentityError, () => decryptField(keyring, variant, AAD)).code).toBe('CRYPTO_TOKEN_FORMAT');
   });
 
   it('names an unsupported version as such', () => {
     const token = encryptField(keyring, PLAINTEXT, AAD);
-    const error = errorOf(() => decryptField(keyring, token.replace(/^v1\./u, 'v2.'), AAD));
+    const error = thrownBy(IdentityError, () => decryptField(keyring, token.replace(/^v1\./u, 'v2.'), AAD));
     expect(error.code).toBe('CRYPTO_TOKEN_FORMAT');
     expect(error.details?.rule).toMatch(/unsupported token version/u);
   });
 
   it('refuses input with lone surrogates, which could not round-trip', () => {
-    expect(errorOf(() => encryptField(keyring, 'a\uD800b', AAD)).details?.field).toBe('plaintext');
-    expect(errorOf(() => encryptField(keyring, 'ok', 'evt\uDC00')).code).toBe('CRYPTO_INPUT_INVALID');
+    expect(thrownBy(IdentityError, () => encryptField(keyring, 'a\uD800b', AAD)).details?.field).toBe('plaintext');
+    expect(thrownBy(IdentityError, () => encryptField(keyring, 'ok', 'evt\uDC00')).code).toBe('CRYPTO_INPUT_INVALID');
     const token = encryptField(keyring, 'ok', AAD);
-    expect(errorOf(() => decryptField(keyring, token, '\uD800')).code).toBe('CRYPTO_INPUT_INVALID');
+    expect(thrownBy(IdentityError, () => decryptField(keyring, token, '\uD800')).code).toBe('CRYPTO_INPUT_INVALID');
   });
 });
 
@@ -175,11 +166,11 @@ describe('key rotation', () => {
     expect(decryptField(after, newToken, AAD)).toBe(PLAINTEXT);
 
     // A consumer still on the old keyring cannot read the new token, and says why.
-    expect(errorOf(() => decryptField(before, newToken, AAD)).code).toBe('CRYPTO_KEY_UNKNOWN');
+    expect(thrownBy(IdentityError, () => decryptField(before, newToken, AAD)).code).toBe('CRYPTO_KEY_UNKNOWN');
 
     // Once k1 is retired, its tokens no longer decrypt.
     const retired = parseKeyring(`k2:${KEY_2.toString('base64')}`);
-    expect(errorOf(() => decryptField(retired, oldToken, AAD)).details?.keyId).toBe('k1');
+    expect(thrownBy(IdentityError, () => decryptField(retired, oldToken, AAD)).details?.keyId).toBe('k1');
   });
 
   it('lets an explicit active key id override "last entry wins"', () => {
@@ -232,7 +223,7 @@ describe('parseKeyring', () => {
 
   for (const { spec, rule, entry, keyId, secrets } of cases) {
     it(`rejects ${JSON.stringify(spec.replace(/[A-Za-z0-9+/=]{16,}/gu, '<key>'))} with KEYRING_FORMAT`, () => {
-      const error = errorOf(() => parseKeyring(spec));
+      const error = thrownBy(IdentityError, () => parseKeyring(spec));
       expect(error.code).toBe('KEYRING_FORMAT');
       expect(error.details?.field).toBe('MZ_FIELD_KEYS');
       expect(error.details?.rule).toMatch(rule);
@@ -248,19 +239,19 @@ describe('parseKeyring', () => {
   }
 
   it('names the variable it was given', () => {
-    const error = errorOf(() => parseKeyring('nonsense', undefined, 'MZ_EXCHANGE_FIELD_KEYS'));
+    const error = thrownBy(IdentityError, () => parseKeyring('nonsense', undefined, 'MZ_EXCHANGE_FIELD_KEYS'));
     expect(error.details?.field).toBe('MZ_EXCHANGE_FIELD_KEYS');
     expect(error.message).toContain('MZ_EXCHANGE_FIELD_KEYS');
     expect(error.message).not.toContain('nonsense');
   });
 
   it('rejects an active key id that is not in the keyring, listing the ids it has', () => {
-    const error = errorOf(() => parseKeyring(`k1:${good},k2:${KEY_2.toString('base64')}`, 'k3'));
+    const error = thrownBy(IdentityError, () => parseKeyring(`k1:${good},k2:${KEY_2.toString('base64')}`, 'k3'));
     expect(error.code).toBe('KEYRING_FORMAT');
     expect(error.details?.rule).toBe('the active key id "k3" is not among the key ids (k1, k2)');
     expect(error.message).not.toContain(good);
     // An active "id" that is not a well-formed id (maybe a key pasted in the wrong variable) is not repeated.
-    const pasted = errorOf(() => parseKeyring(`k1:${good}`, KEY_2.toString('base64')));
+    const pasted = thrownBy(IdentityError, () => parseKeyring(`k1:${good}`, KEY_2.toString('base64')));
     expect(pasted.message).not.toContain(KEY_2.toString('base64').slice(0, 12));
   });
 });
@@ -277,21 +268,21 @@ describe('createKeyring', () => {
   });
 
   it('rejects bad ids, wrong key lengths and a missing active key with KEYRING_FORMAT', () => {
-    expect(errorOf(() => createKeyring({ 'a.b': KEY_1 }, 'a.b')).code).toBe('KEYRING_FORMAT');
-    const short = errorOf(() => createKeyring({ a: new Uint8Array(31) }, 'a'));
+    expect(thrownBy(IdentityError, () => createKeyring({ 'a.b': KEY_1 }, 'a.b')).code).toBe('KEYRING_FORMAT');
+    const short = thrownBy(IdentityError, () => createKeyring({ a: new Uint8Array(31) }, 'a'));
     expect(short.code).toBe('KEYRING_FORMAT');
     expect(short.details?.keyId).toBe('a');
-    expect(errorOf(() => createKeyring({ a: KEY_1 }, 'b')).code).toBe('KEYRING_FORMAT');
-    expect(errorOf(() => createKeyring({}, 'a')).code).toBe('KEYRING_FORMAT');
+    expect(thrownBy(IdentityError, () => createKeyring({ a: KEY_1 }, 'b')).code).toBe('KEYRING_FORMAT');
+    expect(thrownBy(IdentityError, () => createKeyring({}, 'a')).code).toBe('KEYRING_FORMAT');
   });
 });
 
 describe('a hand-written Keyring', () => {
   it('fails cleanly when its active key is missing or has the wrong length', () => {
     const missing = { activeKeyId: 'x', keyIds: [], key: (): Uint8Array | undefined => undefined };
-    expect(errorOf(() => encryptField(missing, PLAINTEXT, AAD)).code).toBe('CRYPTO_KEY_UNKNOWN');
+    expect(thrownBy(IdentityError, () => encryptField(missing, PLAINTEXT, AAD)).code).toBe('CRYPTO_KEY_UNKNOWN');
     const wrong = { activeKeyId: 'x', keyIds: ['x'], key: (): Uint8Array | undefined => new Uint8Array(16) };
-    expect(errorOf(() => encryptField(wrong, PLAINTEXT, AAD)).code).toBe('KEYRING_FORMAT');
+    expect(thrownBy(IdentityError, () => encryptField(wrong, PLAINTEXT, AAD)).code).toBe('KEYRING_FORMAT');
   });
 });
 

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
+import { thrownBy } from '@minzheng/testing';
 import { describe, expect, it } from 'vitest';
 import { IdentityError } from './errors.js';
 import { createPseudonymizer, isPersonKey, MIN_PSEUDONYM_KEY_BYTES, parseKey } from './pseudonym.js';
@@ -9,16 +10,6 @@ const KEY = new Uint8Array(32).map((_, index) => index + 1);
 const ID = '11010519491231002X';
 const OTHER_FIRST_17 = '44200019460101123';
 const OTHER_ID = OTHER_FIRST_17 + residentIdCheckDigit(OTHER_FIRST_17);
-
-function errorOf(action: () => unknown): IdentityError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof IdentityError) return error;
-    throw error;
-  }
-  throw new Error('expected an IdentityError');
-}
 
 describe('createPseudonymizer', () => {
   it('is the lowercase hex HMAC-SHA256 of the normalised number', () => {
@@ -71,7 +62,7 @@ describe('createPseudonymizer', () => {
 
   it('rejects keys shorter than 32 bytes with PSEUDONYM_KEY_TOO_SHORT', () => {
     for (const length of [0, 16, MIN_PSEUDONYM_KEY_BYTES - 1]) {
-      const error = errorOf(() => createPseudonymizer(new Uint8Array(length)));
+      const error = thrownBy(IdentityError, () => createPseudonymizer(new Uint8Array(length)));
       expect(error.code).toBe('PSEUDONYM_KEY_TOO_SHORT');
       expect(error.details?.rule).toContain(`got ${length}`);
     }
@@ -79,10 +70,10 @@ describe('createPseudonymizer', () => {
 
   it('refuses invalid numbers with the resident-id error codes, so a typo never gets a pseudonym', () => {
     const { personKey } = createPseudonymizer(KEY);
-    expect(errorOf(() => personKey('110105194912310021')).code).toBe('ID_CHECK_DIGIT');
-    expect(errorOf(() => personKey('1101051949123100')).code).toBe('ID_FORMAT');
+    expect(thrownBy(IdentityError, () => personKey('110105194912310021')).code).toBe('ID_CHECK_DIGIT');
+    expect(thrownBy(IdentityError, () => personKey('1101051949123100')).code).toBe('ID_FORMAT');
     const future = '11010529990101002';
-    expect(errorOf(() => personKey(future + residentIdCheckDigit(future))).code).toBe('ID_BIRTH_DATE');
+    expect(thrownBy(IdentityError, () => personKey(future + residentIdCheckDigit(future))).code).toBe('ID_BIRTH_DATE');
   });
 });
 
@@ -122,7 +113,7 @@ describe('parseKey', () => {
       [randomBytes(31).toString('base64'), /at least 32 bytes \(got 31\)/u],
     ];
     for (const [value, rule] of cases) {
-      const error = errorOf(() => parseKey(value, 'MZ_PSEUDONYM_KEY'));
+      const error = thrownBy(IdentityError, () => parseKey(value, 'MZ_PSEUDONYM_KEY'));
       expect(error.code).toBe('KEY_FORMAT');
       expect(error.details?.field).toBe('MZ_PSEUDONYM_KEY');
       expect(error.details?.rule).toMatch(rule);

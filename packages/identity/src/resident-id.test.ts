@@ -1,3 +1,4 @@
+import { thrownBy } from '@minzheng/testing';
 import { describe, expect, it } from 'vitest';
 import { IdentityError, isIdentityError } from './errors.js';
 import {
@@ -29,16 +30,6 @@ function codeOf(action: () => unknown): string | undefined {
     throw error;
   }
   return undefined;
-}
-
-function errorOf(action: () => unknown): IdentityError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof IdentityError) return error;
-    throw error;
-  }
-  throw new Error('expected an IdentityError');
 }
 
 describe('residentIdCheckDigit', () => {
@@ -101,13 +92,13 @@ describe('parseResidentId', () => {
     for (const bad of ['', '1101051949123100', '11010519491231002X1', '11010519491231002A', 'X1010519491231002X']) {
       expect(codeOf(() => parseResidentId(bad, TODAY)), bad).toBe('ID_FORMAT');
     }
-    const legacy = errorOf(() => parseResidentId('110105491231002', TODAY));
+    const legacy = thrownBy(IdentityError, () => parseResidentId('110105491231002', TODAY));
     expect(legacy.code).toBe('ID_FORMAT');
     expect(legacy.details?.rule).toMatch(/15-digit/u);
   });
 
   it('says what the format rule is, and never repeats the number', () => {
-    const error = errorOf(() => parseResidentId('4420001946010112', TODAY));
+    const error = thrownBy(IdentityError, () => parseResidentId('4420001946010112', TODAY));
     expect(error.details?.rule).toMatch(/17 digits followed by a digit or X/u);
     expect(error.message).toContain('公民身份号码格式错误');
     expect(error.message).not.toContain('4420001946010112');
@@ -135,7 +126,7 @@ describe('parseResidentId', () => {
     const bornToday = withCheckDigit('11010520240601002');
     const bornTomorrow = withCheckDigit('11010520240602002');
     expect(parseResidentId(bornToday, TODAY).birthDate).toBe('2024-06-01');
-    const error = errorOf(() => parseResidentId(bornTomorrow, TODAY));
+    const error = thrownBy(IdentityError, () => parseResidentId(bornTomorrow, TODAY));
     expect(error.code).toBe('ID_BIRTH_DATE');
     expect(error.details?.rule).toMatch(/future/u);
     // 00:30 on 1 June in the city is still 31 May in UTC: a baby born on 1 June is accepted.
@@ -150,13 +141,13 @@ describe('parseResidentId', () => {
   });
 
   it('rejects a wrong check digit with ID_CHECK_DIGIT and the expected digit', () => {
-    const error = errorOf(() => parseResidentId('110105194912310021', TODAY));
+    const error = thrownBy(IdentityError, () => parseResidentId('110105194912310021', TODAY));
     expect(error.code).toBe('ID_CHECK_DIGIT');
     expect(error.details?.expected).toBe('X');
     expect(error.message).toBe('公民身份号码校验位错误 (check digit mismatch)');
 
     const first17 = '44200019460101123';
-    const wrong = errorOf(() => parseResidentId(withWrongCheckDigit(first17), TODAY));
+    const wrong = thrownBy(IdentityError, () => parseResidentId(withWrongCheckDigit(first17), TODAY));
     expect(wrong.details?.expected).toBe(residentIdCheckDigit(first17));
   });
 
@@ -219,18 +210,18 @@ describe('ageOn', () => {
   });
 
   it('rejects dates that are not real YYYY-MM-DD dates with DATE_INVALID naming the argument', () => {
-    const badBirth = errorOf(() => ageOn('2001-02-29', '2024-01-01'));
+    const badBirth = thrownBy(IdentityError, () => ageOn('2001-02-29', '2024-01-01'));
     expect(badBirth.code).toBe('DATE_INVALID');
     expect(badBirth.details?.field).toBe('birthDate');
     for (const bad of ['2024-1-01', '20240101', '2024-13-01', '2024-04-31', '']) {
-      const error = errorOf(() => ageOn('2000-01-01', bad));
+      const error = thrownBy(IdentityError, () => ageOn('2000-01-01', bad));
       expect(isIdentityError(error, 'DATE_INVALID'), bad).toBe(true);
       expect(error.details?.field).toBe('on');
     }
   });
 
   it('rejects a day before the birth date', () => {
-    const error = errorOf(() => ageOn('2000-01-02', '2000-01-01'));
+    const error = thrownBy(IdentityError, () => ageOn('2000-01-02', '2000-01-01'));
     expect(error.code).toBe('DATE_INVALID');
     expect(error.details?.rule).toMatch(/before birthDate/u);
   });

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { thrownBy } from '@minzheng/testing';
 import { describe, expect, it } from 'vitest';
 import { loadInfraConfig, type InfraConfig } from './config.js';
 import { InfraError } from './errors.js';
@@ -19,15 +20,7 @@ function writeDataDir(config: InfraConfig, files: Record<string, string>): void 
 
 const META = 'version=1\nnode.id=1\ncluster.id=dU7hbOdyBtQgmvxGj5Cofw\ndirectory.id=abc\n';
 
-function inspectionError(config: InfraConfig): InfraError {
-  try {
-    inspectKafkaDataDir(config);
-  } catch (error) {
-    if (error instanceof InfraError) return error;
-    throw error;
-  }
-  throw new Error('expected inspectKafkaDataDir to refuse the data dir');
-}
+const inspectionError = (config: InfraConfig): InfraError => thrownBy(InfraError, () => inspectKafkaDataDir(config));
 
 describe('inspectKafkaDataDir', () => {
   it('calls a missing or empty data dir empty (to be formatted)', () => {

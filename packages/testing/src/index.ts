@@ -70,3 +70,17 @@ export async function waitFor<T>(probe: () => T | Promise<T>, options: WaitForOp
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * The error `action` throws, checked to be a `type`; throws (failing the test) when `action`
+ * throws nothing or something else. For assertions on coded errors: `thrownBy(ContractError, f).code`.
+ */
+export function thrownBy<E extends Error>(type: abstract new (...args: never[]) => E, action: () => unknown): E {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof type) return error;
+    throw error;
+  }
+  throw new Error(`expected ${type.name} to be thrown, but nothing was thrown`);
+}
