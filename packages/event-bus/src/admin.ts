@@ -1,4 +1,4 @@
-import kafkajs, { type Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import { createKafka } from './client.js';
 import { expandWithDeadLetters, topicConfigOf, validateTopicSpecs, type TopicSpec } from './topics.js';
 
@@ -98,7 +98,9 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], op
 
     if (missing.length > 0) {
       await admin.createTopics({
-        waitForLeaders: true,
+        // Not kafkajs' own wait: its metadata poll retries only LEADER_NOT_AVAILABLE, but a KRaft
+        // broker briefly answers UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created.
+        waitForLeaders: false,
         topics: missing.map((spec) => ({
           topic: spec.name,
           numPartitions: spec.partitions,
@@ -106,6 +108,7 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], op
           configEntries: Object.entries(topicConfigOf(spec)).map(([name, value]) => ({ name, value })),
         })),
       });
+      await waitForLeaders(admin, missing.map((spec) => spec.name));
       for (const spec of missing) actions.push({ topic: spec.name, action: 'created', partitions: spec.partitions });
     }
     if (present.length === 0) return actions;
@@ -170,6 +173,27 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], op
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Polls metadata until every partition of `topics` has a leader, so producers and consumers can
+ * use them at once. Unknown-topic answers during the poll are expected right after creation.
+ */
+async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no metadata yet';
+  while (Date.now() < deadline) {
+    try {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const ready = described.length === topics.length && described.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
+      if (ready) return;
+      last = 'some partitions have no leader yet';
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`topics ${topics.join(', ')} did not get partition leaders within ${timeoutMs} ms: ${last}`);
 }
 
 /** Deletes topics that exist (tests clean up after themselves); absent ones are ignored. */
