@@ -6,6 +6,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ContractError, type ContractRegistry } from '@minzheng/contracts';
+import { ROOT_CONTEXT, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { testKafkaBrokers, uniqueName, waitFor } from '@minzheng/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deleteTopics, ensureTopics } from './admin.js';
@@ -268,5 +271,38 @@ describe('idempotency, shutdown and flow control', () => {
     expect(metrics.paused).toBe(false);
     expect(metrics.throughputPerSecond).toBeGreaterThan(0);
     expect(Object.values(metrics.lag).every((lag) => lag === 0)).toBe(true);
+  });
+});
+
+describe('trace context', () => {
+  it('travels from the publisher\'s active span to the handler, through the traceparent header', async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    try {
+      const topic = await freshTopic(1);
+      const registry = registryOnTopic(topic);
+      const publisher = await publisherFor(registry);
+      const spanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
+      const value = fixtureValue(registry, 'hotline-12345.incident-reported');
+      await context.with(trace.setSpanContext(ROOT_CONTEXT, spanContext), () => publisher.publish('hotline-12345.incident-reported', value));
+
+      const [raw] = await readRaw(topic, 1);
+      expect(raw!.headers.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+      const seen: (string | undefined)[] = [];
+      const { handled } = await consumerFor({
+        registry,
+        keyring,
+        topics: [topic],
+        handler: () => {
+          seen.push(trace.getSpanContext(context.active())?.traceId);
+          return Promise.resolve();
+        },
+      });
+      await waitFor(() => handled.length === 1, { description: 'the event handled' });
+      expect(seen).toEqual(['0af7651916cd43dd8448eb211c80319c']);
+    } finally {
+      propagation.disable();
+      context.disable();
+    }
   });
 });

@@ -7,12 +7,14 @@
  *  - what cannot be processed (undecodable, unknown schema, undecryptable, or still failing
  *    after the retries) goes to `<topic>.dlq` with the reason, code, original headers and
  *    position, and only then is the offset moved on. Nothing is dropped silently;
+ *  - the handler runs in the trace context the producer sent in the headers;
  *  - offsets are resolved message by message and committed after batches and on stop, so a
  *    graceful stop commits exactly what was processed and a crash replays at most the
  *    uncommitted tail (which the processed-events store and idempotent handlers absorb).
  */
 import { ContractError, decodeEvent, unprotectEvent, type ContractRegistry } from '@minzheng/contracts';
 import type { Keyring } from '@minzheng/identity/field-crypto';
+import { ROOT_CONTEXT, context, propagation } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { BusLogger } from './client.js';
 import { HEADERS, readHeaders } from './headers.js';
@@ -217,9 +219,11 @@ export class EventConsumer {
       return;
     }
 
+    // The handler runs in the producer's trace context (from the message headers).
+    const traceContext = propagation.extract(ROOT_CONTEXT, headers);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.options.handler(event);
+        await context.with(traceContext, () => this.options.handler(event));
         await this.processed.markProcessed(event.eventId);
         this.counters.handled += 1;
         this.recent.push(Date.now());

@@ -6,10 +6,12 @@
  * promises. The producer is idempotent and waits for all in-sync replicas (acks = -1).
  *
  * Key: the household id when the envelope has one, else the person's pseudonym, else the event
- * id, so one household's events stay on one partition, in order.
+ * id, so one household's events stay on one partition, in order. The caller's trace context
+ * travels in the headers.
  */
 import { encodeEvent, protectEvent, type ContractRegistry, type EventTypeMap } from '@minzheng/contracts';
 import type { Keyring } from '@minzheng/identity/field-crypto';
+import { context, propagation } from '@opentelemetry/api';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { BusLogger } from './client.js';
 import { HEADERS } from './headers.js';
@@ -24,8 +26,6 @@ export interface PublisherOptions {
   /** How long a message may wait for companions before its batch leaves. */
   readonly lingerMs?: number;
   readonly maxBatch?: number;
-  /** Extra headers per message, e.g. the W3C trace context of the current span. */
-  readonly contextHeaders?: () => Record<string, string>;
 }
 
 export interface PublishOptions {
@@ -116,8 +116,12 @@ export class EventPublisher<M extends object = EventTypeMap> {
     const protectedEvent = protectEvent(registry, eventType, value, keyring);
     const bytes = encodeEvent(registry, eventType, protectedEvent.value);
     const key = options.key ?? partitionKeyOf(value as EnvelopeLike);
+    // The caller's trace context (W3C traceparent/tracestate through the global OpenTelemetry
+    // propagator; nothing when no SDK is registered), so consumers continue the same trace.
+    const traceHeaders: Record<string, string> = {};
+    propagation.inject(context.active(), traceHeaders);
     const headers: Record<string, string> = {
-      ...this.options.contextHeaders?.(),
+      ...traceHeaders,
       ...options.headers,
       [HEADERS.eventId]: envelope.eventId,
       [HEADERS.eventType]: eventType,
