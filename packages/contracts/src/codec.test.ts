@@ -64,6 +64,17 @@ describe('single-object encoding', () => {
     expect(error?.problems.map((problem) => problem.path)).toEqual(['members[1].phone']);
   });
 
+  it('carries UUIDs as 16 bytes and pseudonyms as 32 bytes, and refuses malformed ones', () => {
+    const value = { ...testValue(), note: null };
+    const decoded = decodeEvent(v2, encodeEvent(v2, EVENT, value)).value as { envelope: { eventId: string; person: { personKey: string } } };
+    expect(decoded.envelope.eventId).toBe('0b8f2a52-4c1e-4f7e-9d8a-2f1c3b4a5d6e');
+    expect(decoded.envelope.person.personKey).toBe('a'.repeat(64));
+    const bad = testValue();
+    (bad.envelope as { person: { personKey: string } }).person.personKey = 'A'.repeat(64);
+    const error = thrownBy(ContractError, () => encodeEvent(v2, EVENT, { ...bad, note: null }));
+    expect(error.problems.map((problem) => problem.path)).toEqual(['envelope.person.personKey']);
+  });
+
   it('gives coded errors, never a crash, for bytes that are not a message of ours', () => {
     const good = encodeEvent(v2, EVENT, { ...testValue(), note: null });
     expect(codeOf(() => decodeEvent(v2, Buffer.from('{"json": true}')))).toBe('AVRO_NOT_SINGLE_OBJECT');

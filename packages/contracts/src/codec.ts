@@ -38,11 +38,17 @@ export function validationProblems(type: avsc.Type, value: unknown): FieldProble
 /** Encodes a value of `eventType` with its current schema; an invalid value is a coded error. */
 export function encodeEvent(registry: ContractRegistry, eventType: string, value: unknown): Buffer {
   const event = registry.event(eventType);
-  if (!event.type.isValid(value)) {
+  let body: Buffer;
+  try {
+    // avsc's writers check every value they write and throw on a bad one, so the full
+    // validation (which names every problem) only runs on that path, not for every event.
+    body = event.type.toBuffer(value);
+  } catch (error) {
     const problems = validationProblems(event.type, value);
-    throw new ContractError('AVRO_INVALID_VALUE', `invalid ${eventType}: ${problems.map((p) => `${p.path} ${p.rule}`).join('; ')}`, problems);
+    if (problems.length === 0) throw error;
+    throw new ContractError('AVRO_INVALID_VALUE', `invalid ${eventType}: ${problems.map((p) => `${p.path} ${p.rule}`).join('; ')}`, problems, { cause: error });
   }
-  return Buffer.concat([event.header, event.type.toBuffer(value)]);
+  return Buffer.concat([event.header, body]);
 }
 
 /** Decodes a single-object encoded message, resolving the writer's version to the reader's. */

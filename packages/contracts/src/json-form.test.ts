@@ -27,6 +27,7 @@ describe('the JSON form', () => {
   it('names every problem by path and rule', () => {
     const json = toJsonForm(testValue()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
     json.envelope.eventId = 'not-a-uuid';
+    json.envelope.person.personKey = 'abc';
     json.envelope.occurredAt = '2026-03-01 08:30';
     json.envelope.source.department = 'MINISTRY_OF_MAGIC';
     delete json.envelope.region.countyCode;
@@ -39,6 +40,7 @@ describe('the JSON form', () => {
       expect.arrayContaining([
         { path: 'surprise', rule: 'is not a field of ThingHappened' },
         { path: 'envelope.eventId', rule: 'must be a UUID' },
+        { path: 'envelope.person.personKey', rule: 'must be 64 lowercase hex digits' },
         { path: 'envelope.occurredAt', rule: 'must be an ISO-8601 timestamp with a time zone, e.g. 2026-03-01T08:30:00.000Z' },
         { path: 'envelope.source.department', rule: expect.stringMatching(/^must be one of CIVIL_AFFAIRS_ASSISTANCE, /) as string },
         { path: 'envelope.region.countyCode', rule: 'is required' },
@@ -47,7 +49,7 @@ describe('the JSON form', () => {
         { path: 'members[1].person', rule: 'must be an object (mz.common.PersonRef)' },
       ]),
     );
-    expect(problems).toHaveLength(8);
+    expect(problems).toHaveLength(9);
   });
 
   it('refuses a non-object event', () => {

@@ -57,6 +57,12 @@ export function fromJsonForm(schema: SchemaNode, json: unknown): JsonFormResult 
       return daysFromIsoDate(value) === undefined ? problem(path, 'must be a calendar date YYYY-MM-DD') : value;
     }
     if (logical === 'uuid') return isUuid(value) ? value.toLowerCase() : problem(path, 'must be a UUID');
+    if (logical === 'hex') {
+      const digits = typeof target.size === 'number' ? target.size * 2 : 0;
+      return typeof value === 'string' && value.length === digits && /^[0-9a-f]*$/.test(value)
+        ? value
+        : problem(path, `must be ${digits} lowercase hex digits`);
+    }
     switch (target.type) {
       case 'record': {
         if (!isObject(value)) return problem(path, `must be an object (${str(target.name)})`);

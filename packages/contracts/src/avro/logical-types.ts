@@ -2,7 +2,8 @@
  * The logical types the contracts use, mapped to the values TypeScript code handles:
  *   timestamp-millis (long)  <->  Date
  *   date (int, days since 1970-01-01)  <->  "YYYY-MM-DD" (a calendar date has no time zone)
- *   uuid (string)  <->  string, checked to be a UUID
+ *   uuid (fixed 16, or string)  <->  lowercase UUID string
+ *   hex (fixed n, our own logical type)  <->  2n lowercase hex digits (pseudonymous person keys)
  * A value of the wrong shape makes `_toValue` return undefined, so avsc reports the field as
  * invalid instead of writing garbage.
  */
@@ -65,15 +66,46 @@ class DateType extends LogicalType {
   }
 }
 
+/** 32 hex digits of a UUID as 16 bytes, or undefined. */
+function uuidBytes(value: unknown): Buffer | undefined {
+  return isUuid(value) ? Buffer.from(value.replaceAll('-', ''), 'hex') : undefined;
+}
+
+function uuidString(bytes: Buffer): string {
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** uuid on `fixed(16)` (16 bytes on the wire) or on `string`; a lowercase UUID string in code. */
 class UuidType extends LogicalType {
-  protected override _fromValue(value: string): string {
-    return value;
+  private readonly onFixed = avsc.Type.isType(this.underlyingType, 'fixed');
+  protected override _fromValue(value: Buffer | string): string {
+    return typeof value === 'string' ? value : uuidString(value);
   }
-  protected override _toValue(value: unknown): string | undefined {
-    return isUuid(value) ? value : undefined;
+  protected override _toValue(value: unknown): Buffer | string | undefined {
+    if (!isUuid(value)) return undefined;
+    return this.onFixed ? uuidBytes(value) : value.toLowerCase();
   }
-  protected override _resolve(type: AvscType): ((value: string) => string) | undefined {
-    if (avsc.Type.isType(type, 'string', 'logical:uuid')) return (value) => value;
+  protected override _resolve(type: AvscType): ((value: Buffer | string) => string) | undefined {
+    if (avsc.Type.isType(type, 'logical:uuid')) return (value) => value as string;
+    if (avsc.Type.isType(type, 'string')) return (value) => (value as string).toLowerCase();
+    if (avsc.Type.isType(type, 'fixed') && (type as avsc.types.FixedType).size === 16) return (value) => uuidString(value as Buffer);
+    return undefined;
+  }
+}
+
+/** `hex` on `fixed(n)`: n bytes on the wire, 2n lowercase hex digits in code (pseudonyms). */
+class HexType extends LogicalType {
+  private readonly size = (this.underlyingType as avsc.types.FixedType).size;
+  protected override _fromValue(value: Buffer): string {
+    return value.toString('hex');
+  }
+  protected override _toValue(value: unknown): Buffer | undefined {
+    return typeof value === 'string' && value.length === this.size * 2 && /^[0-9a-f]*$/.test(value) ? Buffer.from(value, 'hex') : undefined;
+  }
+  protected override _resolve(type: AvscType): ((value: Buffer | string) => string) | undefined {
+    if (avsc.Type.isType(type, 'logical:hex')) return (value) => value as string;
+    if (avsc.Type.isType(type, 'fixed') && (type as avsc.types.FixedType).size === this.size) return (value) => (value as Buffer).toString('hex');
     return undefined;
   }
 }
@@ -84,6 +116,7 @@ export const AVRO_PARSE_OPTIONS = {
     'timestamp-millis': TimestampMillisType,
     date: DateType,
     uuid: UuidType,
+    hex: HexType,
   },
   wrapUnions: 'auto',
 } as const;

@@ -92,6 +92,8 @@ function typeExpression(node: SchemaNode, namespace: string | undefined, tsName:
         return 'Buffer';
       default: {
         const full = node.includes('.') || !namespace ? node : `${namespace}.${node}`;
+        const { node: resolved } = index.resolve(node, namespace);
+        if (isObject(resolved) && resolved.type === 'fixed') return typeExpression(resolved, namespace, tsName, index);
         const name = tsName.get(full) ?? tsName.get(node);
         if (!name) throw new Error(`unknown type ${node}`);
         return name;
@@ -101,7 +103,8 @@ function typeExpression(node: SchemaNode, namespace: string | undefined, tsName:
   if (Array.isArray(node)) return node.map((branch) => typeExpression(branch, namespace, tsName, index)).join(' | ');
   if (!isObject(node)) throw new Error('unsupported schema node');
   if (node.logicalType === 'timestamp-millis') return 'Date';
-  if (node.logicalType === 'date' || node.logicalType === 'uuid') return 'string';
+  if (node.logicalType === 'date' || node.logicalType === 'uuid' || node.logicalType === 'hex') return 'string';
+  if (node.type === 'fixed') return 'Buffer';
   const type = node.type;
   if (type === 'record' || type === 'enum') {
     const { node: resolved } = index.resolve(node, namespace);

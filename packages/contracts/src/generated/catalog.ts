@@ -7,7 +7,7 @@ export const CATALOG: CatalogData = {
       "eventType": "alerting.alert-acknowledged",
       "topic": "mz.alerting.alert-events",
       "fullName": "mz.alerting.AlertAcknowledged",
-      "fingerprint": "07777154b4729f67",
+      "fingerprint": "918af57cf104ee7a",
       "schema": {
         "type": "record",
         "name": "AlertAcknowledged",
@@ -26,8 +26,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -145,8 +148,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -194,10 +203,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -206,10 +212,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -220,18 +223,12 @@ export const CATALOG: CatalogData = {
           },
           {
             "name": "alertId",
-            "type": {
-              "type": "string",
-              "logicalType": "uuid"
-            },
+            "type": "mz.common.Uuid",
             "doc": "预警编号 — the alert acknowledged."
           },
           {
             "name": "flagId",
-            "type": {
-              "type": "string",
-              "logicalType": "uuid"
-            },
+            "type": "mz.common.Uuid",
             "doc": "线索编号 — the flag the alert is about."
           },
           {
@@ -276,7 +273,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "07777154b4729f67"
+          "fingerprint": "918af57cf104ee7a"
         }
       ]
     },
@@ -284,7 +281,7 @@ export const CATALOG: CatalogData = {
       "eventType": "alerting.alert-delivered",
       "topic": "mz.alerting.alert-events",
       "fullName": "mz.alerting.AlertDelivered",
-      "fingerprint": "f1a2585d1f021bdf",
+      "fingerprint": "26f952e444e07d8d",
       "schema": {
         "type": "record",
         "name": "AlertDelivered",
@@ -303,8 +300,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -422,8 +422,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -471,10 +477,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -483,10 +486,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -497,18 +497,12 @@ export const CATALOG: CatalogData = {
           },
           {
             "name": "alertId",
-            "type": {
-              "type": "string",
-              "logicalType": "uuid"
-            },
+            "type": "mz.common.Uuid",
             "doc": "预警编号 — id of the alert, stable over acknowledgement, escalation and outcome."
           },
           {
             "name": "flagId",
-            "type": {
-              "type": "string",
-              "logicalType": "uuid"
-            },
+            "type": "mz.common.Uuid",
             "doc": "线索编号 — the flag the alert is about."
           },
           {
@@ -620,7 +614,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "f1a2585d1f021bdf"
+          "fingerprint": "26f952e444e07d8d"
         }
       ]
     },
@@ -628,7 +622,7 @@ export const CATALOG: CatalogData = {
       "eventType": "alerting.alert-escalated",
       "topic": "mz.alerting.alert-events",
       "fullName": "mz.alerting.AlertEscalated",
-      "fingerprint": "7246e49635091a9a",
+      "fingerprint": "6aebdb086d06738c",
       "schema": {
         "type": "record",
         "name": "AlertEscalated",
@@ -647,8 +641,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -766,8 +763,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -815,10 +818,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -827,10 +827,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -841,18 +838,12 @@ export const CATALOG: CatalogData = {
           },
           {
             "name": "alertId",
-            "type": {
-              "type": "string",
-              "logicalType": "uuid"
-            },
+            "type": "mz.common.Uuid",
             "doc": "预警编号 — the alert escalated."
           },
           {
             "name": "flagId",
-            "type": {
-              "type": "string",
-              "logicalType": "uuid"
-            },
+            "type": "mz.common.Uuid",
             "doc": "线索编号 — the flag the alert is about."
           },
           {
@@ -948,7 +939,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "7246e49635091a9a"
+          "fingerprint": "6aebdb086d06738c"
         }
       ]
     },
@@ -956,7 +947,7 @@ export const CATALOG: CatalogData = {
       "eventType": "alerting.alert-outcome-recorded",
       "topic": "mz.alerting.alert-events",
       "fullName": "mz.alerting.AlertOutcomeRecorded",
-      "fingerprint": "ad1a6c6913cd77a3",
+      "fingerprint": "244ebd9d921af44e",
       "schema": {
         "type": "record",
         "name": "AlertOutcomeRecorded",
@@ -975,8 +966,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -1094,8 +1088,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -1143,10 +1143,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -1155,10 +1152,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -1169,18 +1163,12 @@ export const CATALOG: CatalogData = {
           },
           {
             "name": "alertId",
-            "type": {
-              "type": "string",
-              "logicalType": "uuid"
-            },
+            "type": "mz.common.Uuid",
             "doc": "预警编号 — the alert concerned."
           },
           {
             "name": "flagId",
-            "type": {
-              "type": "string",
-              "logicalType": "uuid"
-            },
+            "type": "mz.common.Uuid",
             "doc": "线索编号 — the flag the alert is about."
           },
           {
@@ -1289,7 +1277,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "ad1a6c6913cd77a3"
+          "fingerprint": "244ebd9d921af44e"
         }
       ]
     },
@@ -1297,7 +1285,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.application-decided",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.ApplicationDecided",
-      "fingerprint": "c4661d9766b671e2",
+      "fingerprint": "37c30032d38a626c",
       "schema": {
         "type": "record",
         "name": "ApplicationDecided",
@@ -1316,8 +1304,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -1435,8 +1426,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -1484,10 +1481,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -1496,10 +1490,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -1713,7 +1704,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "c4661d9766b671e2"
+          "fingerprint": "37c30032d38a626c"
         }
       ]
     },
@@ -1721,7 +1712,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.application-submitted",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.ApplicationSubmitted",
-      "fingerprint": "d5159067cacfc87b",
+      "fingerprint": "1a19cdbb941cf347",
       "schema": {
         "type": "record",
         "name": "ApplicationSubmitted",
@@ -1740,8 +1731,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -1859,8 +1853,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -1908,10 +1908,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -1920,10 +1917,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -2007,10 +2001,7 @@ export const CATALOG: CatalogData = {
             "name": "originFlagId",
             "type": [
               "null",
-              {
-                "type": "string",
-                "logicalType": "uuid"
-              }
+              "mz.common.Uuid"
             ],
             "default": null,
             "doc": "来源线索 — flagId of the 政策找人 flag that led to this application, when it came from proactive discovery."
@@ -2035,7 +2026,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "d5159067cacfc87b"
+          "fingerprint": "1a19cdbb941cf347"
         }
       ]
     },
@@ -2043,7 +2034,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.economic-check-completed",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.EconomicCheckCompleted",
-      "fingerprint": "72aafcd3366a8758",
+      "fingerprint": "e823563364ac96bd",
       "schema": {
         "type": "record",
         "name": "EconomicCheckCompleted",
@@ -2062,8 +2053,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -2181,8 +2175,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -2230,10 +2230,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -2242,10 +2239,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -2406,7 +2400,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "72aafcd3366a8758"
+          "fingerprint": "e823563364ac96bd"
         }
       ]
     },
@@ -2414,7 +2408,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.enrolment-changed",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.EnrolmentChanged",
-      "fingerprint": "1b304547dfa1d549",
+      "fingerprint": "e76c87209f9eee0d",
       "schema": {
         "type": "record",
         "name": "EnrolmentChanged",
@@ -2433,8 +2427,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -2552,8 +2549,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -2601,10 +2604,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -2613,10 +2613,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -2748,7 +2745,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "1b304547dfa1d549"
+          "fingerprint": "e76c87209f9eee0d"
         }
       ]
     },
@@ -2756,7 +2753,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.enrolment-ended",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.EnrolmentEnded",
-      "fingerprint": "362e6325ab4779b1",
+      "fingerprint": "206178b33d83a71f",
       "schema": {
         "type": "record",
         "name": "EnrolmentEnded",
@@ -2775,8 +2772,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -2894,8 +2894,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -2943,10 +2949,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -2955,10 +2958,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -3073,7 +3073,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "362e6325ab4779b1"
+          "fingerprint": "206178b33d83a71f"
         }
       ]
     },
@@ -3081,7 +3081,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.enrolment-started",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.EnrolmentStarted",
-      "fingerprint": "c45fc86b57ba468c",
+      "fingerprint": "b0956a89364015d4",
       "schema": {
         "type": "record",
         "name": "EnrolmentStarted",
@@ -3100,8 +3100,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -3219,8 +3222,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -3268,10 +3277,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -3280,10 +3286,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -3413,7 +3416,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "c45fc86b57ba468c"
+          "fingerprint": "b0956a89364015d4"
         }
       ]
     },
@@ -3421,7 +3424,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.household-composition-recorded",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.HouseholdCompositionRecorded",
-      "fingerprint": "95c5b0dab8554b3a",
+      "fingerprint": "c127caef47fe9f6f",
       "schema": {
         "type": "record",
         "name": "HouseholdCompositionRecorded",
@@ -3440,8 +3443,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -3559,8 +3565,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -3608,10 +3620,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -3620,10 +3629,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -3795,7 +3801,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "95c5b0dab8554b3a"
+          "fingerprint": "c127caef47fe9f6f"
         }
       ]
     },
@@ -3803,7 +3809,7 @@ export const CATALOG: CatalogData = {
       "eventType": "assistance.payment-issued",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.PaymentIssued",
-      "fingerprint": "41cecdc9fa0c02b1",
+      "fingerprint": "924caea834c2c88c",
       "schema": {
         "type": "record",
         "name": "PaymentIssued",
@@ -3822,8 +3828,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -3941,8 +3950,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -3990,10 +4005,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -4002,10 +4014,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -4146,7 +4155,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "41cecdc9fa0c02b1"
+          "fingerprint": "924caea834c2c88c"
         }
       ]
     },
@@ -4154,7 +4163,7 @@ export const CATALOG: CatalogData = {
       "eventType": "charity.aid-disbursed",
       "topic": "mz.charity.events",
       "fullName": "mz.charity.AidDisbursed",
-      "fingerprint": "1467781bb6577c95",
+      "fingerprint": "0b8d6b8444031f31",
       "schema": {
         "type": "record",
         "name": "AidDisbursed",
@@ -4173,8 +4182,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -4292,8 +4304,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -4341,10 +4359,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -4353,10 +4368,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -4445,7 +4457,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "1467781bb6577c95"
+          "fingerprint": "0b8d6b8444031f31"
         }
       ]
     },
@@ -4453,7 +4465,7 @@ export const CATALOG: CatalogData = {
       "eventType": "charity.campaign-closed",
       "topic": "mz.charity.events",
       "fullName": "mz.charity.CampaignClosed",
-      "fingerprint": "54522977770e2c39",
+      "fingerprint": "611cbdede9a46509",
       "schema": {
         "type": "record",
         "name": "CampaignClosed",
@@ -4472,8 +4484,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -4591,8 +4606,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -4640,10 +4661,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -4652,10 +4670,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -4712,7 +4727,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "54522977770e2c39"
+          "fingerprint": "611cbdede9a46509"
         }
       ]
     },
@@ -4720,7 +4735,7 @@ export const CATALOG: CatalogData = {
       "eventType": "charity.campaign-opened",
       "topic": "mz.charity.events",
       "fullName": "mz.charity.CampaignOpened",
-      "fingerprint": "7604eb36a3334bd1",
+      "fingerprint": "09b07532750147a2",
       "schema": {
         "type": "record",
         "name": "CampaignOpened",
@@ -4739,8 +4754,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -4858,8 +4876,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -4907,10 +4931,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -4919,10 +4940,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -5019,7 +5037,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "7604eb36a3334bd1"
+          "fingerprint": "09b07532750147a2"
         }
       ]
     },
@@ -5027,7 +5045,7 @@ export const CATALOG: CatalogData = {
       "eventType": "charity.donation-received",
       "topic": "mz.charity.events",
       "fullName": "mz.charity.DonationReceived",
-      "fingerprint": "7cbb715202468d28",
+      "fingerprint": "861680cbc7500db8",
       "schema": {
         "type": "record",
         "name": "DonationReceived",
@@ -5046,8 +5064,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -5165,8 +5186,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -5214,10 +5241,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -5226,10 +5250,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -5344,7 +5365,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "7cbb715202468d28"
+          "fingerprint": "861680cbc7500db8"
         }
       ]
     },
@@ -5352,7 +5373,7 @@ export const CATALOG: CatalogData = {
       "eventType": "charity.micro-wish-created",
       "topic": "mz.charity.events",
       "fullName": "mz.charity.MicroWishCreated",
-      "fingerprint": "7a0778e8942ae815",
+      "fingerprint": "9345e0b82f406848",
       "schema": {
         "type": "record",
         "name": "MicroWishCreated",
@@ -5371,8 +5392,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -5490,8 +5514,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -5539,10 +5569,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -5551,10 +5578,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -5626,7 +5650,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "7a0778e8942ae815"
+          "fingerprint": "9345e0b82f406848"
         }
       ]
     },
@@ -5634,7 +5658,7 @@ export const CATALOG: CatalogData = {
       "eventType": "charity.micro-wish-fulfilled",
       "topic": "mz.charity.events",
       "fullName": "mz.charity.MicroWishFulfilled",
-      "fingerprint": "c10d3a2803871489",
+      "fingerprint": "5fcfd391e4a2ff6a",
       "schema": {
         "type": "record",
         "name": "MicroWishFulfilled",
@@ -5653,8 +5677,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -5772,8 +5799,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -5821,10 +5854,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -5833,10 +5863,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -5897,7 +5924,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "c10d3a2803871489"
+          "fingerprint": "5fcfd391e4a2ff6a"
         }
       ]
     },
@@ -5905,7 +5932,7 @@ export const CATALOG: CatalogData = {
       "eventType": "child-protection.allowance-paid",
       "topic": "mz.child-protection.events",
       "fullName": "mz.child_protection.AllowancePaid",
-      "fingerprint": "97145ac21c372598",
+      "fingerprint": "b3da76151d712008",
       "schema": {
         "type": "record",
         "name": "AllowancePaid",
@@ -5924,8 +5951,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -6043,8 +6073,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -6092,10 +6128,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -6104,10 +6137,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -6238,7 +6268,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "97145ac21c372598"
+          "fingerprint": "b3da76151d712008"
         }
       ]
     },
@@ -6246,7 +6276,7 @@ export const CATALOG: CatalogData = {
       "eventType": "child-protection.child-director-visit-recorded",
       "topic": "mz.child-protection.events",
       "fullName": "mz.child_protection.ChildDirectorVisitRecorded",
-      "fingerprint": "8eaf9d7ef0c1abb0",
+      "fingerprint": "def31cbf4b09577d",
       "schema": {
         "type": "record",
         "name": "ChildDirectorVisitRecorded",
@@ -6265,8 +6295,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -6384,8 +6417,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -6433,10 +6472,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -6445,10 +6481,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -6554,7 +6587,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "8eaf9d7ef0c1abb0"
+          "fingerprint": "def31cbf4b09577d"
         }
       ]
     },
@@ -6562,7 +6595,7 @@ export const CATALOG: CatalogData = {
       "eventType": "child-protection.child-registered",
       "topic": "mz.child-protection.events",
       "fullName": "mz.child_protection.ChildRegistered",
-      "fingerprint": "d3661b7758aa282b",
+      "fingerprint": "7b0f9e443770678e",
       "schema": {
         "type": "record",
         "name": "ChildRegistered",
@@ -6581,8 +6614,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -6700,8 +6736,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -6749,10 +6791,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -6761,10 +6800,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -6894,7 +6930,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "d3661b7758aa282b"
+          "fingerprint": "7b0f9e443770678e"
         }
       ]
     },
@@ -6902,7 +6938,7 @@ export const CATALOG: CatalogData = {
       "eventType": "child-protection.guardianship-changed",
       "topic": "mz.child-protection.events",
       "fullName": "mz.child_protection.GuardianshipChanged",
-      "fingerprint": "91c6aaaa51cbb05a",
+      "fingerprint": "0a5b3be17e95098f",
       "schema": {
         "type": "record",
         "name": "GuardianshipChanged",
@@ -6921,8 +6957,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -7040,8 +7079,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -7089,10 +7134,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -7101,10 +7143,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -7177,7 +7216,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "91c6aaaa51cbb05a"
+          "fingerprint": "0a5b3be17e95098f"
         }
       ]
     },
@@ -7185,7 +7224,7 @@ export const CATALOG: CatalogData = {
       "eventType": "child-protection.mandatory-report-received",
       "topic": "mz.child-protection.events",
       "fullName": "mz.child_protection.MandatoryReportReceived",
-      "fingerprint": "55a4884873fe1c76",
+      "fingerprint": "79da39472d3979e8",
       "schema": {
         "type": "record",
         "name": "MandatoryReportReceived",
@@ -7204,8 +7243,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -7323,8 +7365,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -7372,10 +7420,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -7384,10 +7429,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -7512,7 +7554,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "55a4884873fe1c76"
+          "fingerprint": "79da39472d3979e8"
         }
       ]
     },
@@ -7520,7 +7562,7 @@ export const CATALOG: CatalogData = {
       "eventType": "data-sharing.flag-closed",
       "topic": "mz.data-sharing.flags",
       "fullName": "mz.data_sharing.FlagClosed",
-      "fingerprint": "4bdede2d846bfeaf",
+      "fingerprint": "ea239121421eeeab",
       "schema": {
         "type": "record",
         "name": "FlagClosed",
@@ -7539,8 +7581,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -7658,8 +7703,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -7707,10 +7758,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -7719,10 +7767,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -7733,10 +7778,7 @@ export const CATALOG: CatalogData = {
           },
           {
             "name": "flagId",
-            "type": {
-              "type": "string",
-              "logicalType": "uuid"
-            },
+            "type": "mz.common.Uuid",
             "doc": "线索编号 — id of the flag, stable over its updates and closing."
           },
           {
@@ -7803,10 +7845,7 @@ export const CATALOG: CatalogData = {
             "name": "supersededByFlagId",
             "type": [
               "null",
-              {
-                "type": "string",
-                "logicalType": "uuid"
-              }
+              "mz.common.Uuid"
             ],
             "default": null,
             "doc": "取代线索 — flagId of the flag that replaces this one; null unless closeReason is SUPERSEDED."
@@ -7841,10 +7880,7 @@ export const CATALOG: CatalogData = {
                   },
                   {
                     "name": "sourceEventId",
-                    "type": {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    },
+                    "type": "mz.common.Uuid",
                     "doc": "来源事件 — eventId of the event the fact comes from."
                   },
                   {
@@ -7885,7 +7921,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "4bdede2d846bfeaf"
+          "fingerprint": "ea239121421eeeab"
         }
       ]
     },
@@ -7893,7 +7929,7 @@ export const CATALOG: CatalogData = {
       "eventType": "data-sharing.flag-raised",
       "topic": "mz.data-sharing.flags",
       "fullName": "mz.data_sharing.FlagRaised",
-      "fingerprint": "5b71185240d5cc21",
+      "fingerprint": "45638924cbbcde11",
       "schema": {
         "type": "record",
         "name": "FlagRaised",
@@ -7912,8 +7948,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -8031,8 +8070,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -8080,10 +8125,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -8092,10 +8134,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -8106,10 +8145,7 @@ export const CATALOG: CatalogData = {
           },
           {
             "name": "flagId",
-            "type": {
-              "type": "string",
-              "logicalType": "uuid"
-            },
+            "type": "mz.common.Uuid",
             "doc": "线索编号 — id of the flag, stable over its updates and closing."
           },
           {
@@ -8246,10 +8282,7 @@ export const CATALOG: CatalogData = {
                   },
                   {
                     "name": "sourceEventId",
-                    "type": {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    },
+                    "type": "mz.common.Uuid",
                     "doc": "来源事件 — eventId of the event the fact comes from."
                   },
                   {
@@ -8280,7 +8313,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "5b71185240d5cc21"
+          "fingerprint": "45638924cbbcde11"
         }
       ]
     },
@@ -8288,7 +8321,7 @@ export const CATALOG: CatalogData = {
       "eventType": "data-sharing.flag-updated",
       "topic": "mz.data-sharing.flags",
       "fullName": "mz.data_sharing.FlagUpdated",
-      "fingerprint": "dc71a75aa22d7c37",
+      "fingerprint": "0ab4fb00ce113756",
       "schema": {
         "type": "record",
         "name": "FlagUpdated",
@@ -8307,8 +8340,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -8426,8 +8462,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -8475,10 +8517,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -8487,10 +8526,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -8501,10 +8537,7 @@ export const CATALOG: CatalogData = {
           },
           {
             "name": "flagId",
-            "type": {
-              "type": "string",
-              "logicalType": "uuid"
-            },
+            "type": "mz.common.Uuid",
             "doc": "线索编号 — id of the flag, stable over its updates and closing."
           },
           {
@@ -8658,10 +8691,7 @@ export const CATALOG: CatalogData = {
                   },
                   {
                     "name": "sourceEventId",
-                    "type": {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    },
+                    "type": "mz.common.Uuid",
                     "doc": "来源事件 — eventId of the event the fact comes from."
                   },
                   {
@@ -8692,7 +8722,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "dc71a75aa22d7c37"
+          "fingerprint": "0ab4fb00ce113756"
         }
       ]
     },
@@ -8700,7 +8730,7 @@ export const CATALOG: CatalogData = {
       "eventType": "disabled-persons-federation.disability-certified",
       "topic": "mz.exchange.disabled-persons-federation",
       "fullName": "mz.disabled_persons_federation.DisabilityCertified",
-      "fingerprint": "121a167dc7f4ffae",
+      "fingerprint": "d5c34b352e4774ab",
       "schema": {
         "type": "record",
         "name": "DisabilityCertified",
@@ -8719,8 +8749,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -8838,8 +8871,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -8887,10 +8926,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -8899,10 +8935,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -9006,7 +9039,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "121a167dc7f4ffae"
+          "fingerprint": "d5c34b352e4774ab"
         }
       ]
     },
@@ -9014,7 +9047,7 @@ export const CATALOG: CatalogData = {
       "eventType": "education.student-enrolled",
       "topic": "mz.exchange.education",
       "fullName": "mz.education.StudentEnrolled",
-      "fingerprint": "aae66e153f3fd1ac",
+      "fingerprint": "27ed1b48b148d353",
       "schema": {
         "type": "record",
         "name": "StudentEnrolled",
@@ -9033,8 +9066,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -9152,8 +9188,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -9201,10 +9243,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -9213,10 +9252,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -9327,7 +9363,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "aae66e153f3fd1ac"
+          "fingerprint": "27ed1b48b148d353"
         }
       ]
     },
@@ -9335,7 +9371,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.ability-assessment-completed",
       "topic": "mz.elderly-care.events",
       "fullName": "mz.elderly_care.AbilityAssessmentCompleted",
-      "fingerprint": "297e5415fea5f6ec",
+      "fingerprint": "1888b91fd0dd0760",
       "schema": {
         "type": "record",
         "name": "AbilityAssessmentCompleted",
@@ -9354,8 +9390,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -9473,8 +9512,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -9522,10 +9567,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -9534,10 +9576,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -9620,7 +9659,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "297e5415fea5f6ec"
+          "fingerprint": "1888b91fd0dd0760"
         }
       ]
     },
@@ -9628,7 +9667,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.advanced-age-allowance-granted",
       "topic": "mz.elderly-care.events",
       "fullName": "mz.elderly_care.AdvancedAgeAllowanceGranted",
-      "fingerprint": "793a4d28d2a291f0",
+      "fingerprint": "5a1fec6a5237db6c",
       "schema": {
         "type": "record",
         "name": "AdvancedAgeAllowanceGranted",
@@ -9647,8 +9686,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -9766,8 +9808,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -9815,10 +9863,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -9827,10 +9872,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -9881,7 +9923,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "793a4d28d2a291f0"
+          "fingerprint": "5a1fec6a5237db6c"
         }
       ]
     },
@@ -9889,7 +9931,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.device-went-offline",
       "topic": "mz.elderly-care.device-signals",
       "fullName": "mz.elderly_care.DeviceWentOffline",
-      "fingerprint": "8ec8035e2cbe858a",
+      "fingerprint": "cad030e2fad4b8d2",
       "schema": {
         "type": "record",
         "name": "DeviceWentOffline",
@@ -9908,8 +9950,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -10027,8 +10072,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -10076,10 +10127,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -10088,10 +10136,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -10149,7 +10194,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "8ec8035e2cbe858a"
+          "fingerprint": "cad030e2fad4b8d2"
         }
       ]
     },
@@ -10157,7 +10202,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.elder-registered",
       "topic": "mz.elderly-care.events",
       "fullName": "mz.elderly_care.ElderRegistered",
-      "fingerprint": "781483304039ee68",
+      "fingerprint": "724de045f8a8adb6",
       "schema": {
         "type": "record",
         "name": "ElderRegistered",
@@ -10176,8 +10221,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -10295,8 +10343,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -10344,10 +10398,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -10356,10 +10407,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -10484,7 +10532,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "781483304039ee68"
+          "fingerprint": "724de045f8a8adb6"
         }
       ]
     },
@@ -10492,7 +10540,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.emergency-call-triggered",
       "topic": "mz.elderly-care.device-signals",
       "fullName": "mz.elderly_care.EmergencyCallTriggered",
-      "fingerprint": "6f632903f298e4f6",
+      "fingerprint": "47c80ba3452616a5",
       "schema": {
         "type": "record",
         "name": "EmergencyCallTriggered",
@@ -10511,8 +10559,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -10630,8 +10681,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -10679,10 +10736,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -10691,10 +10745,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -10739,7 +10790,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "6f632903f298e4f6"
+          "fingerprint": "47c80ba3452616a5"
         }
       ]
     },
@@ -10747,7 +10798,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.service-delivered",
       "topic": "mz.elderly-care.events",
       "fullName": "mz.elderly_care.ServiceDelivered",
-      "fingerprint": "7c676e82bd002bee",
+      "fingerprint": "6ed42421c2e1ac6e",
       "schema": {
         "type": "record",
         "name": "ServiceDelivered",
@@ -10766,8 +10817,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -10885,8 +10939,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -10934,10 +10994,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -10946,10 +11003,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -11028,7 +11082,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "7c676e82bd002bee"
+          "fingerprint": "6ed42421c2e1ac6e"
         }
       ]
     },
@@ -11036,7 +11090,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.visit-recorded",
       "topic": "mz.elderly-care.events",
       "fullName": "mz.elderly_care.VisitRecorded",
-      "fingerprint": "50424dad91cbbd94",
+      "fingerprint": "3da62eebddc46124",
       "schema": {
         "type": "record",
         "name": "VisitRecorded",
@@ -11055,8 +11109,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -11174,8 +11231,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -11223,10 +11286,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -11235,10 +11295,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -11350,7 +11407,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "50424dad91cbbd94"
+          "fingerprint": "3da62eebddc46124"
         }
       ]
     },
@@ -11358,7 +11415,7 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.vital-sign-alarm-raised",
       "topic": "mz.elderly-care.device-signals",
       "fullName": "mz.elderly_care.VitalSignAlarmRaised",
-      "fingerprint": "117211f71b411737",
+      "fingerprint": "a145b9ee3a0c9901",
       "schema": {
         "type": "record",
         "name": "VitalSignAlarmRaised",
@@ -11377,8 +11434,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -11496,8 +11556,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -11545,10 +11611,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -11557,10 +11620,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -11650,7 +11710,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "117211f71b411737"
+          "fingerprint": "a145b9ee3a0c9901"
         }
       ]
     },
@@ -11658,7 +11718,7 @@ export const CATALOG: CatalogData = {
       "eventType": "emergency-management.disaster-declared",
       "topic": "mz.exchange.emergency-management",
       "fullName": "mz.emergency_management.DisasterDeclared",
-      "fingerprint": "2bd3ba2ce5d0427d",
+      "fingerprint": "0820e90980eeacb9",
       "schema": {
         "type": "record",
         "name": "DisasterDeclared",
@@ -11677,8 +11737,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -11796,8 +11859,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -11845,10 +11914,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -11857,10 +11923,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -11951,7 +12014,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "2bd3ba2ce5d0427d"
+          "fingerprint": "0820e90980eeacb9"
         }
       ]
     },
@@ -11959,7 +12022,7 @@ export const CATALOG: CatalogData = {
       "eventType": "hotline-12345.incident-reported",
       "topic": "mz.exchange.hotline-12345",
       "fullName": "mz.hotline12345.IncidentReported",
-      "fingerprint": "827f82d0a8a7815a",
+      "fingerprint": "6cbce15f59767d1c",
       "schema": {
         "type": "record",
         "name": "IncidentReported",
@@ -11978,8 +12041,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -12097,8 +12163,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -12146,10 +12218,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -12158,10 +12227,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -12253,7 +12319,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "827f82d0a8a7815a"
+          "fingerprint": "6cbce15f59767d1c"
         }
       ]
     },
@@ -12261,7 +12327,7 @@ export const CATALOG: CatalogData = {
       "eventType": "housing.house-safety-surveyed",
       "topic": "mz.exchange.housing",
       "fullName": "mz.housing.HouseSafetySurveyed",
-      "fingerprint": "840034654a1c4f03",
+      "fingerprint": "46c21a5505facdc4",
       "schema": {
         "type": "record",
         "name": "HouseSafetySurveyed",
@@ -12280,8 +12346,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -12399,8 +12468,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -12448,10 +12523,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -12460,10 +12532,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -12551,7 +12620,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "840034654a1c4f03"
+          "fingerprint": "46c21a5505facdc4"
         }
       ]
     },
@@ -12559,7 +12628,7 @@ export const CATALOG: CatalogData = {
       "eventType": "human-resources.unemployment-ended",
       "topic": "mz.exchange.human-resources",
       "fullName": "mz.human_resources.UnemploymentEnded",
-      "fingerprint": "0ec3161f6a1f125f",
+      "fingerprint": "b89cc463a40a4616",
       "schema": {
         "type": "record",
         "name": "UnemploymentEnded",
@@ -12578,8 +12647,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -12697,8 +12769,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -12746,10 +12824,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -12758,10 +12833,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -12821,7 +12893,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "0ec3161f6a1f125f"
+          "fingerprint": "b89cc463a40a4616"
         }
       ]
     },
@@ -12829,7 +12901,7 @@ export const CATALOG: CatalogData = {
       "eventType": "human-resources.unemployment-registered",
       "topic": "mz.exchange.human-resources",
       "fullName": "mz.human_resources.UnemploymentRegistered",
-      "fingerprint": "99119763a90703ff",
+      "fingerprint": "b3a2f22a95729d27",
       "schema": {
         "type": "record",
         "name": "UnemploymentRegistered",
@@ -12848,8 +12920,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -12967,8 +13042,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -13016,10 +13097,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -13028,10 +13106,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -13107,7 +13182,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "99119763a90703ff"
+          "fingerprint": "b3a2f22a95729d27"
         }
       ]
     },
@@ -13115,7 +13190,7 @@ export const CATALOG: CatalogData = {
       "eventType": "medical-insurance.medical-settlement-completed",
       "topic": "mz.exchange.medical-insurance",
       "fullName": "mz.medical_insurance.MedicalSettlementCompleted",
-      "fingerprint": "e9fb7a10b3adfe65",
+      "fingerprint": "708a1276cceb2a3d",
       "schema": {
         "type": "record",
         "name": "MedicalSettlementCompleted",
@@ -13134,8 +13209,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -13253,8 +13331,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -13302,10 +13386,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -13314,10 +13395,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -13489,7 +13567,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "e9fb7a10b3adfe65"
+          "fingerprint": "708a1276cceb2a3d"
         }
       ]
     },
@@ -13497,7 +13575,7 @@ export const CATALOG: CatalogData = {
       "eventType": "public-security.birth-registered",
       "topic": "mz.exchange.public-security",
       "fullName": "mz.public_security.BirthRegistered",
-      "fingerprint": "14c3114042877722",
+      "fingerprint": "43df2edb955f2e96",
       "schema": {
         "type": "record",
         "name": "BirthRegistered",
@@ -13516,8 +13594,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -13635,8 +13716,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -13684,10 +13771,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -13696,10 +13780,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -13747,7 +13828,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "14c3114042877722"
+          "fingerprint": "43df2edb955f2e96"
         }
       ]
     },
@@ -13755,7 +13836,7 @@ export const CATALOG: CatalogData = {
       "eventType": "public-security.death-registered",
       "topic": "mz.exchange.public-security",
       "fullName": "mz.public_security.DeathRegistered",
-      "fingerprint": "2e26c7dc6d3f016e",
+      "fingerprint": "69d1cba7e19f9492",
       "schema": {
         "type": "record",
         "name": "DeathRegistered",
@@ -13774,8 +13855,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -13893,8 +13977,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -13942,10 +14032,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -13954,10 +14041,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -14005,7 +14089,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "2e26c7dc6d3f016e"
+          "fingerprint": "69d1cba7e19f9492"
         }
       ]
     },
@@ -14013,7 +14097,7 @@ export const CATALOG: CatalogData = {
       "eventType": "public-security.hukou-moved",
       "topic": "mz.exchange.public-security",
       "fullName": "mz.public_security.HukouMoved",
-      "fingerprint": "df948d448d2c6b6e",
+      "fingerprint": "be2281a88b888e2e",
       "schema": {
         "type": "record",
         "name": "HukouMoved",
@@ -14032,8 +14116,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -14151,8 +14238,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -14200,10 +14293,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -14212,10 +14302,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -14270,7 +14357,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "df948d448d2c6b6e"
+          "fingerprint": "be2281a88b888e2e"
         }
       ]
     },
@@ -14278,7 +14365,7 @@ export const CATALOG: CatalogData = {
       "eventType": "public-security.marriage-status-changed",
       "topic": "mz.exchange.public-security",
       "fullName": "mz.public_security.MarriageStatusChanged",
-      "fingerprint": "4162fad996bd6f17",
+      "fingerprint": "2e58ac7b731d1c92",
       "schema": {
         "type": "record",
         "name": "MarriageStatusChanged",
@@ -14297,8 +14384,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -14416,8 +14506,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -14465,10 +14561,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -14477,10 +14570,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -14560,7 +14650,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "4162fad996bd6f17"
+          "fingerprint": "2e58ac7b731d1c92"
         }
       ]
     },
@@ -14568,7 +14658,7 @@ export const CATALOG: CatalogData = {
       "eventType": "reference.standard-changed",
       "topic": "mz.reference.standards",
       "fullName": "mz.reference.StandardChanged",
-      "fingerprint": "695051c894dfc508",
+      "fingerprint": "04633c8402f406f9",
       "schema": {
         "type": "record",
         "name": "StandardChanged",
@@ -14587,8 +14677,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -14706,8 +14799,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -14755,10 +14854,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -14767,10 +14863,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -15043,7 +15136,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "695051c894dfc508"
+          "fingerprint": "04633c8402f406f9"
         }
       ]
     },
@@ -15051,7 +15144,7 @@ export const CATALOG: CatalogData = {
       "eventType": "water.meter-anomaly-detected",
       "topic": "mz.exchange.water",
       "fullName": "mz.water.MeterAnomalyDetected",
-      "fingerprint": "efd9e5ad67fe8383",
+      "fingerprint": "90b026c18d424652",
       "schema": {
         "type": "record",
         "name": "MeterAnomalyDetected",
@@ -15070,8 +15163,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -15189,8 +15285,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -15238,10 +15340,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -15250,10 +15349,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -15313,7 +15409,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "efd9e5ad67fe8383"
+          "fingerprint": "90b026c18d424652"
         }
       ]
     },
@@ -15321,7 +15417,7 @@ export const CATALOG: CatalogData = {
       "eventType": "water.meter-reading-recorded",
       "topic": "mz.exchange.water",
       "fullName": "mz.water.MeterReadingRecorded",
-      "fingerprint": "832ac06366e41c8d",
+      "fingerprint": "bb9219d7342885c1",
       "schema": {
         "type": "record",
         "name": "MeterReadingRecorded",
@@ -15340,8 +15436,11 @@ export const CATALOG: CatalogData = {
                 {
                   "name": "eventId",
                   "type": {
-                    "type": "string",
-                    "logicalType": "uuid"
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
                   },
                   "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
                 },
@@ -15459,8 +15558,14 @@ export const CATALOG: CatalogData = {
                       "fields": [
                         {
                           "name": "personKey",
-                          "type": "string",
-                          "doc": "人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number."
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
                         },
                         {
                           "name": "idNumber",
@@ -15508,10 +15613,7 @@ export const CATALOG: CatalogData = {
                   "name": "correlationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "关联编号 — groups the events of one business case or request."
@@ -15520,10 +15622,7 @@ export const CATALOG: CatalogData = {
                   "name": "causationId",
                   "type": [
                     "null",
-                    {
-                      "type": "string",
-                      "logicalType": "uuid"
-                    }
+                    "mz.common.Uuid"
                   ],
                   "default": null,
                   "doc": "起因事件 — the eventId of the event that caused this one."
@@ -15572,7 +15671,7 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "832ac06366e41c8d"
+          "fingerprint": "bb9219d7342885c1"
         }
       ]
     }

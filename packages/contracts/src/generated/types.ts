@@ -60,7 +60,7 @@ export interface RegionRef {
 
 /** 人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire). */
 export interface PersonRef {
-  /** 人员假名键 — keyed pseudonym: lowercase hex HMAC-SHA256 of the normalised resident ID number. Joins people across departments without revealing the ID number. */
+  /** 人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number. */
   personKey: string;
   /** 公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire. Personal data: encrypted on the wire. */
   idNumber: string;
