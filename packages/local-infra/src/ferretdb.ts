@@ -93,7 +93,8 @@ export async function awaitFerretdb(config: InfraConfig, pid: number, port: numb
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);
     }
-    report.detail(`waiting for FerretDB on 127.0.0.1:${port}`);
+    const waited = Date.now() - started;
+    if (Math.floor(waited / 5_000) !== Math.floor((waited + 300) / 5_000)) report.detail(`waiting for FerretDB on 127.0.0.1:${port} (${Math.round(waited / 1000)} s)`);
     await sleep(300);
   }
   throw new InfraError(`FerretDB on 127.0.0.1:${port} did not answer within 60 s: ${lastError}`, `Full log: ${config.ferretdb.logFile}`);

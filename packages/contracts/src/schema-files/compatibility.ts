@@ -7,7 +7,7 @@
  */
 import { canonicalForm, parseAvroSchema } from '../avro/logical-types.js';
 import type { JsonObject } from './tree.js';
-import type { SchemaNode } from './walk.js';
+import { namespaceOf, qualify, type SchemaNode } from './walk.js';
 
 function enumSymbols(schema: SchemaNode): Map<string, string[]> {
   const found = new Map<string, string[]>();
@@ -19,8 +19,8 @@ function enumSymbols(schema: SchemaNode): Map<string, string[]> {
     if (node === null || typeof node !== 'object') return;
     const name = typeof node.name === 'string' ? node.name : '';
     const explicit = typeof node.namespace === 'string' ? node.namespace : namespace;
-    const full = name.includes('.') || !explicit ? name : `${explicit}.${name}`;
-    const own = full.includes('.') ? full.slice(0, full.lastIndexOf('.')) : namespace;
+    const full = qualify(name, explicit);
+    const own = namespaceOf(full) ?? namespace;
     if (node.type === 'enum' && Array.isArray(node.symbols)) found.set(full, node.symbols.map(String));
     if (node.type === 'record' && Array.isArray(node.fields)) {
       for (const field of node.fields) if (field && typeof field === 'object' && !Array.isArray(field)) visit(field.type ?? null, own);

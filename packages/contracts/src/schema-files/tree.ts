@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { crc64Avro, fingerprintHex } from '../avro/fingerprint.js';
 import { canonicalForm, parseAvroSchema } from '../avro/logical-types.js';
-import { piiPathsOf, str } from './walk.js';
+import { namespaceOf, piiPathsOf, qualify, str } from './walk.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = Record<string, Json>;
@@ -75,10 +75,7 @@ function readJson(file: string, problems: string[]): JsonObject | undefined {
 }
 
 function fullNameOf(json: JsonObject, enclosingNamespace?: string): string {
-  const name = str(json.name);
-  if (name.includes('.')) return name;
-  const namespace = typeof json.namespace === 'string' ? json.namespace : enclosingNamespace;
-  return namespace ? `${namespace}.${name}` : name;
+  return qualify(str(json.name), typeof json.namespace === 'string' ? json.namespace : enclosingNamespace);
 }
 
 /**
@@ -90,7 +87,7 @@ export function expandSchema(json: JsonObject, common: ReadonlyMap<string, Named
   const visit = (node: Json, namespace: string | undefined): Json => {
     if (typeof node === 'string') {
       if (PRIMITIVES.has(node)) return node;
-      const full = node.includes('.') || !namespace ? node : `${namespace}.${node}`;
+      const full = qualify(node, namespace);
       if (defined.has(full)) return full;
       const source = common.get(full) ?? common.get(node);
       if (!source) return node; // left for avsc to report as an unknown type
@@ -104,7 +101,7 @@ export function expandSchema(json: JsonObject, common: ReadonlyMap<string, Named
     if (type === 'record' || type === 'enum' || type === 'fixed' || type === 'error') {
       const full = fullNameOf(node, namespace);
       defined.add(full);
-      const ownNamespace = full.includes('.') ? full.slice(0, full.lastIndexOf('.')) : namespace;
+      const ownNamespace = namespaceOf(full) ?? namespace;
       if (type === 'record' || type === 'error') {
         const fields = Array.isArray(node.fields) ? node.fields : [];
         return {

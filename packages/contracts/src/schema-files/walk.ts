@@ -7,6 +7,17 @@ type SchemaObject = Record<string, SchemaNode>;
 
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
 
+/** Avro's full-name rule: a dotted name is already full, else it joins the enclosing namespace. */
+export function qualify(name: string, namespace: string | undefined): string {
+  return name.includes('.') || !namespace ? name : `${namespace}.${name}`;
+}
+
+/** The namespace part of a full name (undefined for a name without one). */
+export function namespaceOf(fullName: string): string | undefined {
+  const dot = fullName.lastIndexOf('.');
+  return dot < 0 ? undefined : fullName.slice(0, dot);
+}
+
 /** A schema attribute that should be a string (a name, a symbol), or '' when it is not. */
 export function str(node: SchemaNode | undefined): string {
   return typeof node === 'string' ? node : '';
@@ -34,8 +45,8 @@ export class SchemaIndex {
     if (type === 'record' || type === 'enum' || type === 'fixed' || type === 'error') {
       const name = str(node.name);
       const explicit = typeof node.namespace === 'string' ? node.namespace : namespace;
-      const full = name.includes('.') || !explicit ? name : `${explicit}.${name}`;
-      const own = full.includes('.') ? full.slice(0, full.lastIndexOf('.')) : undefined;
+      const full = qualify(name, explicit);
+      const own = namespaceOf(full);
       this.named.set(full, { node, namespace: own });
       if (Array.isArray(node.fields)) for (const field of node.fields) if (isObject(field)) this.collect(field.type ?? null, own);
       return;
@@ -52,7 +63,7 @@ export class SchemaIndex {
    */
   resolve(node: SchemaNode, namespace: string | undefined): { node: SchemaNode; namespace: string | undefined } {
     if (typeof node === 'string' && !PRIMITIVES.has(node)) {
-      const full = node.includes('.') || !namespace ? node : `${namespace}.${node}`;
+      const full = qualify(node, namespace);
       const found = this.named.get(full) ?? this.named.get(node);
       if (!found) throw new Error(`unknown type ${node}`);
       return { node: found.node, namespace: found.namespace };
@@ -62,8 +73,8 @@ export class SchemaIndex {
       if (type === 'record' || type === 'enum' || type === 'fixed' || type === 'error') {
         const name = str(node.name);
         const explicit = typeof node.namespace === 'string' ? node.namespace : namespace;
-        const full = name.includes('.') || !explicit ? name : `${explicit}.${name}`;
-        return { node, namespace: full.includes('.') ? full.slice(0, full.lastIndexOf('.')) : undefined };
+        const full = qualify(name, explicit);
+        return { node, namespace: namespaceOf(full) };
       }
       if (typeof type === 'string' && PRIMITIVES.has(type) && node.logicalType === undefined) return { node: type, namespace };
       if ((typeof type === 'string' && !PRIMITIVES.has(type) && type !== 'array' && type !== 'map') || Array.isArray(type) || isObject(type ?? null)) {
