@@ -41,7 +41,14 @@ export class ContractRegistry {
   private readonly events = new Map<string, RegisteredEvent>();
   private readonly writers = new Map<bigint, WriterSchema>();
 
+  /**
+   * The catalog this registry was built from (plain data: a worker thread can rebuild the same
+   * registry from it).
+   */
+  readonly catalog: CatalogData;
+
   constructor(data: CatalogData) {
+    this.catalog = data;
     for (const entry of data.events) {
       const type = parseAvroSchema(entry.schema as object);
       const fingerprint = crc64Avro(canonicalForm(type));

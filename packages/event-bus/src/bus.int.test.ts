@@ -35,8 +35,8 @@ async function freshTopic(partitions = 3): Promise<string> {
   return name;
 }
 
-async function publisherFor(registry: ContractRegistry, withKeyring = keyring): Promise<EventPublisher<Record<string, unknown>>> {
-  const publisher = new EventPublisher<Record<string, unknown>>({ kafka, registry, keyring: withKeyring, source: 'bus-test' });
+async function publisherFor(registry: ContractRegistry, withKeyring = keyring, encodingThreads = 0): Promise<EventPublisher<Record<string, unknown>>> {
+  const publisher = new EventPublisher<Record<string, unknown>>({ kafka, registry, keyring: withKeyring, source: 'bus-test', encodingThreads });
   await publisher.connect();
   running.push({ stop: () => publisher.disconnect() });
   return publisher;
@@ -131,6 +131,42 @@ describe('publishing and consuming contract events', () => {
     const offsets = await admin.fetchTopicOffsets(topic);
     await admin.disconnect();
     expect(offsets.map((partition) => partition.high)).toEqual(['0']);
+  });
+});
+
+describe('encoding on worker threads', () => {
+  it('publishes what the inline path publishes, in call order per key, and rejects invalid events with the same coded error', async () => {
+    const topic = await freshTopic(3);
+    const registry = registryOnTopic(topic);
+    const publisher = await publisherFor(registry, keyring, 2);
+    const households = ['HH-A', 'HH-B', 'HH-C', 'HH-D'];
+    const values = Array.from({ length: 400 }, (_, index) =>
+      fixtureValue(registry, 'assistance.household-composition-recorded', { household: { householdId: households[index % households.length] } }),
+    );
+    const invalid = fixtureValue(registry, 'public-security.death-registered');
+    (invalid.envelope.region as Record<string, unknown>).countyCode = 442_000;
+
+    const published = values.map((value) => publisher.publish('assistance.household-composition-recorded', value));
+    const refused: unknown = await publisher.publish('public-security.death-registered', invalid).catch((reason: unknown) => reason);
+    const receipts = await Promise.all(published);
+    expect(refused).toBeInstanceOf(ContractError);
+    expect((refused as ContractError).code).toBe('AVRO_INVALID_VALUE');
+    expect((refused as ContractError).problems).toEqual([{ path: 'envelope.region.countyCode', rule: 'must be a value of type string' }]);
+    expect(receipts.map((receipt) => receipt.eventId)).toEqual(values.map((value) => value.envelope.eventId));
+
+    // The raw records carry no ID number; decoded, they equal what was published, and each
+    // household's events arrive in the order publish() was called.
+    const raw = await readRaw(topic, values.length);
+    for (const record of raw) expect(record.value!.toString('latin1')).not.toMatch(/\d{17}[\dX]/);
+    const { handled } = await consumerFor({ registry, keyring, topics: [topic] });
+    await waitFor(() => handled.length === values.length, { timeoutMs: 30_000, description: `${values.length} events handled` });
+    const byId = new Map(values.map((value) => [value.envelope.eventId as string, value]));
+    for (const event of handled) expect(event.value).toEqual(byId.get(event.eventId));
+    for (const household of households) {
+      const sent = values.filter((value) => (value.envelope.household as { householdId: string }).householdId === household).map((value) => value.envelope.eventId);
+      const received = handled.filter((event) => event.key === household).map((event) => event.eventId);
+      expect(received).toEqual(sent);
+    }
   });
 });
 
