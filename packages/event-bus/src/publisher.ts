@@ -44,6 +44,20 @@ export interface PublishOptions {
   readonly headers?: Record<string, string>;
 }
 
+/**
+ * An event validated, protected and encoded, ready to send: what a transactional outbox stores
+ * (plain data: the bytes already carry the encryption of personal fields, so nothing personal is
+ * stored in clear) and later hands to `publishPrepared`.
+ */
+export interface PreparedEvent {
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly topic: string;
+  readonly key: string;
+  readonly bytes: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 export interface PublishReceipt {
   readonly eventId: string;
   readonly eventType: string;
@@ -127,13 +141,43 @@ export class EventPublisher<M extends object = EventTypeMap> {
     let pending: Omit<Pending, 'resolve' | 'reject'>;
     try {
       const { bytes, keyId } = this.encode(eventType, value);
-      pending = this.prepare(eventType, value, options, bytes, keyId);
+      pending = this.prepareMessage(eventType, value, options, bytes, keyId);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return new Promise<PublishReceipt>((resolve, reject) => {
       this.enqueue({ ...pending, resolve, reject });
     });
+  }
+
+  /**
+   * Validates, protects and encodes an event without sending it (throws ContractError at once for
+   * an invalid event). The caller's trace context is captured now. Works before `connect()`.
+   */
+  prepare<T extends keyof M & string>(eventType: T, value: M[T], options: PublishOptions = {}): PreparedEvent {
+    const { bytes, keyId } = this.encode(eventType, value);
+    const { topic, message, receipt } = this.prepareMessage(eventType, value, options, bytes, keyId);
+    return { eventId: receipt.eventId, eventType, topic, key: receipt.key, bytes, headers: message.headers as Record<string, string> };
+  }
+
+  /**
+   * Sends prepared events in the given order (per key, Kafka keeps it); resolves when all are
+   * acknowledged. Sending the same prepared event twice publishes the same event id twice, which
+   * consumers skip: that is how an outbox relay that crashed before marking events sent stays
+   * exactly-once in effect.
+   */
+  publishPrepared(events: readonly PreparedEvent[]): Promise<PublishReceipt[]> {
+    if (!this.connected) return Promise.reject(new Error('EventPublisher.publishPrepared before connect()'));
+    return Promise.all(
+      events.map(
+        (event) =>
+          new Promise<PublishReceipt>((resolve, reject) => {
+            const message: Message = { key: event.key, value: Buffer.isBuffer(event.bytes) ? event.bytes : Buffer.from(event.bytes), headers: { ...event.headers } };
+            const receipt: PublishReceipt = { eventId: event.eventId, eventType: event.eventType, topic: event.topic, key: event.key };
+            this.enqueue({ topic: event.topic, message, receipt, resolve, reject });
+          }),
+      ),
+    );
   }
 
   private publishThroughPool(pool: EncodingPool, eventType: string, value: unknown, options: PublishOptions): Promise<PublishReceipt> {
@@ -150,7 +194,7 @@ export class EventPublisher<M extends object = EventTypeMap> {
       pool.encode(eventType, value).then(
         ({ bytes, keyId }) => {
           try {
-            slot.pending = { ...this.prepare(eventType, value, options, bytes, keyId, traceHeaders), resolve, reject };
+            slot.pending = { ...this.prepareMessage(eventType, value, options, bytes, keyId, traceHeaders), resolve, reject };
           } catch (error) {
             slot.error = error;
           }
@@ -200,7 +244,7 @@ export class EventPublisher<M extends object = EventTypeMap> {
     return headers;
   }
 
-  private prepare(
+  private prepareMessage(
     eventType: string,
     value: unknown,
     options: PublishOptions,

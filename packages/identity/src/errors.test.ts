@@ -28,4 +28,11 @@ describe('isIdentityError', () => {
     expect(isIdentityError(new Error('m'))).toBe(false);
     expect(isIdentityError({ code: 'CRYPTO_KEY_UNKNOWN' })).toBe(false);
   });
+
+  it('tells the region codes apart', () => {
+    const error = new IdentityError('REGION_UNKNOWN', 'm', { rule: 'r', field: 'regionCode' });
+    expect(isIdentityError(error, 'REGION_UNKNOWN')).toBe(true);
+    expect(isIdentityError(error, 'REGION_FORMAT')).toBe(false);
+    expect(isIdentityError(error, 'ID_REGION')).toBe(false);
+  });
 });

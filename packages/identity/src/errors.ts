@@ -5,6 +5,8 @@
 export type IdentityErrorCode =
   /** Not 17 digits followed by a digit or X after normalisation (includes 15-digit legacy numbers). */
   | 'ID_FORMAT'
+  /** The first two digits of the ID number are not a province-level division code. */
+  | 'ID_REGION'
   /** The birth date inside the ID number is not a real date, is before 1900-01-01, or is in the future. */
   | 'ID_BIRTH_DATE'
   /** The 18th character does not match the GB 11643 check digit of the first 17. */
@@ -24,7 +26,11 @@ export type IdentityErrorCode =
   /** Authentication failed: wrong key, wrong associated data, or a tampered token. */
   | 'CRYPTO_DECRYPT_FAILED'
   /** Plaintext or associated data is not well-formed Unicode (lone surrogates), so it cannot round-trip. */
-  | 'CRYPTO_INPUT_INVALID';
+  | 'CRYPTO_INPUT_INVALID'
+  /** A region code is not 6 (city), 9 (town) or 12 (village/community) digits, or not the level the function needs. */
+  | 'REGION_FORMAT'
+  /** A well-formed region code that names no unit in the region table on the given date. */
+  | 'REGION_UNKNOWN';
 
 /**
  * What went wrong, in a form a service can return as `details` or log. Never carries personal

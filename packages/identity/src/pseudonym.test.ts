@@ -72,6 +72,8 @@ describe('createPseudonymizer', () => {
     const { personKey } = createPseudonymizer(KEY);
     expect(thrownBy(IdentityError, () => personKey('110105194912310021')).code).toBe('ID_CHECK_DIGIT');
     expect(thrownBy(IdentityError, () => personKey('1101051949123100')).code).toBe('ID_FORMAT');
+    const abroad = '99010519491231002';
+    expect(thrownBy(IdentityError, () => personKey(abroad + residentIdCheckDigit(abroad))).code).toBe('ID_REGION');
     const future = '11010529990101002';
     expect(thrownBy(IdentityError, () => personKey(future + residentIdCheckDigit(future))).code).toBe('ID_BIRTH_DATE');
   });

@@ -105,6 +105,37 @@ describe('parseResidentId', () => {
     expect(JSON.stringify(error.details)).not.toContain('4420001946010112');
   });
 
+  it('accepts every province-level prefix, Hong Kong, Macao, Taiwan and Taiwan residence permits (83)', () => {
+    const prefixes = [
+      ...['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37'],
+      ...['41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65'],
+      ...['71', '81', '82', '83'],
+    ];
+    for (const prefix of prefixes) {
+      expect(parseResidentId(withCheckDigit(`${prefix}000019460101123`), TODAY).regionCode, prefix).toBe(`${prefix}0000`);
+    }
+  });
+
+  it('rejects a number whose first two digits are not a province-level code with ID_REGION', () => {
+    const outside = ['00', '10', '16', '20', '24', '30', '38', '40', '47', '49', '55', '60', '66', '70', '72', '80', '84', '91', '99'];
+    for (const prefix of outside) {
+      const id = withCheckDigit(`${prefix}200019460101123`);
+      const error = thrownBy(IdentityError, () => parseResidentId(id, TODAY));
+      expect(error.code, prefix).toBe('ID_REGION');
+      expect(error.details?.rule).toMatch(/^the first 2 digits must be a province-level division code \(11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81, 82/u);
+      expect(error.message).toMatch(/^公民身份号码地址码错误 \(the first 2 digits/u);
+      expect(error.message).not.toContain(id);
+      expect(JSON.stringify(error.details)).not.toContain(id);
+      expect(isValidResidentId(id, TODAY), prefix).toBe(false);
+    }
+  });
+
+  it('checks the province after the format and before the birth date and check digit', () => {
+    expect(codeOf(() => parseResidentId('9920001946010112', TODAY))).toBe('ID_FORMAT');
+    expect(codeOf(() => parseResidentId(withCheckDigit('99200019460230123'), TODAY))).toBe('ID_REGION');
+    expect(codeOf(() => parseResidentId(withWrongCheckDigit('99200019460101123'), TODAY))).toBe('ID_REGION');
+  });
+
   it('rejects dates that do not exist with ID_BIRTH_DATE', () => {
     for (const date of ['19490230', '19491301', '19490000', '19490132', '19000229', '20230229']) {
       const id = withCheckDigit(`110105${date}002`);

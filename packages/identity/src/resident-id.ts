@@ -8,6 +8,7 @@
  * that decides what a valid one is; pseudonyms and masking build on it. Error messages and details
  * never contain the number itself, because errors end up in logs.
  */
+import { isCalendarDate, isLeapYear, parseIsoDate } from './dates.js';
 import { IdentityError } from './errors.js';
 import { toAsciiDigits } from './text.js';
 
@@ -29,7 +30,24 @@ const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARACTERS = '10X98765432';
 const ID_PATTERN = /^\d{17}[\dX]$/u;
 const FIRST_17_PATTERN = /^\d{17}$/u;
-const ISO_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/u;
+/**
+ * First two digits of the region code: the province-level divisions of GB/T 2260 (11-15 北京 to
+ * 内蒙古, 21-23 辽宁 to 黑龙江, 31-37 上海 to 山东, 41-46 河南 to 海南, 50-54 重庆 to 西藏,
+ * 61-65 陕西 to 新疆, 71 台湾, 81 香港, 82 澳门), plus 83: residence permits of Taiwan residents
+ * (台湾居民居住证, since 2018) carry 830000 as their region code, while those of Hong Kong and Macao
+ * residents use 810000 and 820000.
+ */
+const PROVINCE_PREFIXES: ReadonlySet<string> = new Set([
+  ...['11', '12', '13', '14', '15'],
+  ...['21', '22', '23'],
+  ...['31', '32', '33', '34', '35', '36', '37'],
+  ...['41', '42', '43', '44', '45', '46'],
+  ...['50', '51', '52', '53', '54'],
+  ...['61', '62', '63', '64', '65'],
+  ...['71', '81', '82', '83'],
+]);
+const PROVINCE_RULE =
+  'the first 2 digits must be a province-level division code (11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81, 82, or 83 for residence permits of Taiwan residents)';
 /** Earliest birth date accepted; older numbers are data-entry errors in practice. */
 const EARLIEST_BIRTH_DATE = '1900-01-01';
 /** China Standard Time is UTC+8 all year (no daylight saving since 1991). */
@@ -59,10 +77,13 @@ export function residentIdCheckDigit(first17: string): string {
 }
 
 /**
- * Validates and decodes an ID number. Checks, in order: the shape (`ID_FORMAT`), the birth date
+ * Validates and decodes an ID number. Checks, in order: the shape (`ID_FORMAT`), the province
+ * (`ID_REGION`: the first two digits must be a province-level division code), the birth date
  * (`ID_BIRTH_DATE`: a real calendar date, not before 1900-01-01, not after `today`), then the
  * check digit (`ID_CHECK_DIGIT`). The birth date is checked first because a typo there usually
  * breaks the check digit too, and "birth date is in the future" is the more useful message.
+ * Only the province is checked, not the full 6-digit region code: codes of first registration
+ * include divisions abolished decades ago, and no table of all of them is kept here.
  *
  * `today` is read as a calendar date in China Standard Time (UTC+8), whatever the server's time
  * zone, so a child born today in the city is accepted from midnight local time.
@@ -71,6 +92,9 @@ export function parseResidentId(raw: string, today: Date = new Date()): Resident
   const normalized = normalizeResidentId(raw);
   if (!ID_PATTERN.test(normalized)) {
     throw formatError(normalized);
+  }
+  if (!PROVINCE_PREFIXES.has(normalized.slice(0, 2))) {
+    throw new IdentityError('ID_REGION', `公民身份号码地址码错误 (${PROVINCE_RULE})`, { rule: PROVINCE_RULE });
   }
 
   const year = Number(normalized.slice(6, 10));
@@ -146,33 +170,6 @@ function formatError(normalized: string): IdentityError {
 
 function birthDateError(rule: string, chinese: string): IdentityError {
   return new IdentityError('ID_BIRTH_DATE', `公民身份号码出生日期${chinese} (${rule})`, { rule });
-}
-
-function parseIsoDate(text: string, field: string): { year: number; month: number; day: number } {
-  const match = ISO_DATE_PATTERN.exec(text);
-  const year = Number(match?.[1]);
-  const month = Number(match?.[2]);
-  const day = Number(match?.[3]);
-  if (match === null || !isCalendarDate(year, month, day)) {
-    throw new IdentityError('DATE_INVALID', `日期无效 (${field} must be a real date written YYYY-MM-DD)`, {
-      field,
-      rule: 'must be a real date written YYYY-MM-DD',
-    });
-  }
-  return { year, month, day };
-}
-
-function isLeapYear(year: number): boolean {
-  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-function isCalendarDate(year: number, month: number, day: number): boolean {
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
 /** The calendar date (`YYYY-MM-DD`) of an instant in China Standard Time. */
