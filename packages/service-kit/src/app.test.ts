@@ -155,3 +155,19 @@ describe('buildApp', () => {
     expect(missing.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
   });
 });
+
+describe('coded domain errors', () => {
+  it('reports an error with its own upper-snake code and 4xx status as that status, and anything else as 500', async () => {
+    class DomainError extends Error {
+      readonly code = 'ASSIST_ILLEGAL_TRANSITION';
+      readonly statusCode = 409;
+      readonly details = { from: 'PAID', action: 'review' };
+    }
+    const { toErrorResponse } = await import('./errors.js');
+    expect(toErrorResponse(new DomainError('illegal'), 'r-1')).toEqual({ statusCode: 409, body: { code: 'ASSIST_ILLEGAL_TRANSITION', message: 'illegal', details: { from: 'PAID', action: 'review' } }, expected: true });
+    const lowerCase = Object.assign(new Error('x'), { code: 'ECONNRESET', statusCode: 400 });
+    expect(toErrorResponse(lowerCase, 'r-2').statusCode).toBe(500);
+    const serverSide = Object.assign(new Error('x'), { code: 'SOME_FAILURE', statusCode: 503 });
+    expect(toErrorResponse(serverSide, 'r-3')).toMatchObject({ statusCode: 500, body: { code: 'INTERNAL' } });
+  });
+});

@@ -113,9 +113,20 @@ export function toErrorResponse(error: unknown, requestId: string): { statusCode
     return { statusCode: error.statusCode, body: bodyOf(error.code, error.message, error.details), expected: error.statusCode < 500 };
   }
   if (error instanceof IdentityError) return { statusCode: 400, body: bodyOf(error.code, error.message, error.details), expected: true };
+  if (isCodedClientError(error)) return { statusCode: error.statusCode, body: bodyOf(error.code, error.message, error.details), expected: true };
   if (error instanceof ContractError) return { statusCode: 400, body: bodyOf(error.code, error.message, error.problems), expected: true };
   const internal = KitErrors.internal(requestId);
   return { statusCode: 500, body: bodyOf(internal.code, internal.message, internal.details), expected: false };
+}
+
+/**
+ * A domain error that carries its own code and 4xx status (e.g. a service's pure domain module,
+ * which need not depend on this package): `code` in upper snake case, `statusCode` 400-499.
+ */
+function isCodedClientError(error: unknown): error is Error & { code: string; statusCode: number; details?: unknown } {
+  if (!(error instanceof Error)) return false;
+  const candidate = error as Error & { code?: unknown; statusCode?: unknown };
+  return typeof candidate.code === 'string' && /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/u.test(candidate.code) && typeof candidate.statusCode === 'number' && candidate.statusCode >= 400 && candidate.statusCode < 500;
 }
 
 function bodyOf(code: string, message: string, details: unknown): ErrorBody {
