@@ -1,0 +1,33 @@
+/** The envelope every event of this service carries. */
+import type { Envelope, PersonRef, RegionRef } from '@minzheng/contracts';
+
+export const SOURCE_SYSTEM = 'assistance-service';
+
+export function regionRef(villageCode: string): RegionRef {
+  return { countyCode: villageCode.slice(0, 6), townCode: villageCode.slice(0, 9), villageCode };
+}
+
+export interface EnvelopeInput {
+  readonly eventId: string;
+  readonly occurredAt: Date;
+  readonly recordId: string;
+  readonly regionCode: string;
+  readonly person: PersonRef | null;
+  readonly householdId: string | null;
+  readonly correlationId?: string | null;
+  readonly causationId?: string | null;
+}
+
+export function envelope(input: EnvelopeInput, now = new Date()): Envelope {
+  return {
+    eventId: input.eventId,
+    occurredAt: input.occurredAt,
+    recordedAt: now,
+    source: { department: 'CIVIL_AFFAIRS_ASSISTANCE', system: SOURCE_SYSTEM, recordId: input.recordId },
+    region: regionRef(input.regionCode),
+    person: input.person,
+    household: input.householdId === null ? null : { householdId: input.householdId },
+    correlationId: input.correlationId ?? null,
+    causationId: input.causationId ?? null,
+  };
+}

@@ -1,0 +1,118 @@
+/** 家庭 (households): register, read, list. */
+import { Type } from '@fastify/type-provider-typebox';
+import type { App } from '@minzheng/service-kit/app';
+import type { AccessAudit } from '@minzheng/service-kit/audit';
+import type { AssistanceDeps } from '../deps.js';
+import { HouseholdView, LabourCapacitySchema, RelationSchema, DisabilityGradeSchema, DisabilityKindSchema, householdView, seesPersonalData } from '../households/household.view.js';
+import { RECORD_REASONS } from '../households/household.schema.js';
+import { registerHousehold } from '../use-cases/register-household.js';
+import { PageQuery, pageOf, pageSchema } from './paging.js';
+
+const MemberInput = Type.Object(
+  {
+    idNumber: Type.String({ description: '公民身份号码 (resident ID number, 18 characters, GB 11643)', examples: ['442000194107190425'] }),
+    name: Type.String({ minLength: 1, maxLength: 50, description: '姓名 (name)', examples: ['高丽'] }),
+    phone: Type.Optional(Type.String({ pattern: '^[0-9+\\- ]{5,20}$', description: '联系电话 (phone)' })),
+    relationToHead: RelationSchema,
+    localHukou: Type.Boolean({ description: '本地户籍 (local hukou)' }),
+    livingTogether: Type.Boolean({ description: '共同生活 (lives in the household)' }),
+    labourCapacity: LabourCapacitySchema,
+    monthlyIncomeFen: Type.Integer({ minimum: 0, description: '月收入，分，不得为负 (monthly income in fen, not negative)' }),
+    financialAssetsFen: Type.Integer({ minimum: 0, description: '金融资产，分 (financial assets in fen)' }),
+    disabilityKind: Type.Optional(DisabilityKindSchema),
+    disabilityGrade: Type.Optional(DisabilityGradeSchema),
+    seriouslyIll: Type.Optional(Type.Boolean({ description: '重病 (seriously ill)' })),
+    fromDate: Type.Optional(Type.String({ format: 'date', description: '成为家庭成员之日，默认今天 (member from; default today)' })),
+  },
+  { additionalProperties: false },
+);
+
+const RegisterHouseholdBody = Type.Object(
+  {
+    regionCode: Type.String({ pattern: '^\\d{12}$', description: '村（居）代码，12位 (village/community code)', examples: ['442000001001'] }),
+    address: Type.String({ minLength: 2, maxLength: 200, description: '住址 (address)' }),
+    reason: Type.Enum(RECORD_REASONS, { description: '登记原因 (why the composition is recorded)', default: 'APPLICATION' }),
+    members: Type.Array(MemberInput, { minItems: 1, maxItems: 30 }),
+  },
+  { additionalProperties: false },
+);
+
+const HouseholdSummary = Type.Object({
+  id: Type.String(),
+  regionCode: Type.String(),
+  townCode: Type.String(),
+  headName: Type.String({ description: '户主姓名（脱敏） (head of household, masked)' }),
+  memberCount: Type.Integer({ description: '现有成员数 (current members)' }),
+  version: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const errors = { 400: Type.Ref('ErrorResponse'), 401: Type.Ref('ErrorResponse'), 403: Type.Ref('ErrorResponse'), 404: Type.Ref('ErrorResponse'), 409: Type.Ref('ErrorResponse') };
+
+export function householdRoutes(app: App, deps: AssistanceDeps, audit: AccessAudit): void {
+  app.post('/households', {
+    config: { roles: ['caseworker', 'supervisor'], idempotent: true },
+    schema: {
+      tags: ['households'],
+      summary: '登记家庭及成员 (register a household and its members)',
+      description: '身份证号按 GB 11643 校验；村居代码须在区划表内且在调用者管辖范围内；恰有一名户主。事件 assistance.household-composition-recorded 经发件箱发布。',
+      body: RegisterHouseholdBody,
+      response: { 201: HouseholdView, ...errors },
+    },
+  }, async (request, reply) => {
+    const principal = request.principal;
+    if (!principal) throw new Error('route without principal');
+    const household = await registerHousehold(deps, principal, request.body);
+    await audit.record(request, { action: 'write', resource: 'household', resourceId: household._id, personKeys: household.members.map((member) => member.personKey) });
+    return reply.code(201).header('location', `/households/${household._id}`).send(householdView(household, principal, deps.keyring));
+  });
+
+  app.get('/households/:id', {
+    config: { roles: ['caseworker', 'supervisor', 'analyst', 'admin'] },
+    schema: {
+      tags: ['households'],
+      summary: '查看家庭 (one household; personal fields masked unless caseworker/supervisor)',
+      params: Type.Object({ id: Type.String() }),
+      response: { 200: HouseholdView, ...errors },
+    },
+  }, async (request) => {
+    const principal = request.principal;
+    if (!principal) throw new Error('route without principal');
+    const household = await deps.households.get(request.params.id, principal.jurisdiction);
+    if (seesPersonalData(principal)) {
+      await audit.record(request, { action: 'read', resource: 'household', resourceId: household._id, personKeys: household.members.map((member) => member.personKey) });
+    }
+    return householdView(household, principal, deps.keyring);
+  });
+
+  app.get('/households', {
+    config: { roles: ['caseworker', 'supervisor', 'analyst', 'admin'] },
+    schema: {
+      tags: ['households'],
+      summary: '家庭列表（分页，按区划筛选） (households in the caller\'s jurisdiction, newest first)',
+      querystring: Type.Object({ ...PageQuery.properties, regionCode: Type.Optional(Type.String({ pattern: '^\\d{6}(\\d{3}(\\d{3})?)?$', description: '区划代码前缀 (region code prefix)' })) }, { additionalProperties: false }),
+      response: { 200: pageSchema(HouseholdSummary), ...errors },
+    },
+  }, async (request) => {
+    const principal = request.principal;
+    if (!principal) throw new Error('route without principal');
+    const { regionCode } = request.query;
+    const result = await deps.households.list(principal.jurisdiction, regionCode, {}, pageOf(request.query));
+    return {
+      ...result,
+      items: result.items.map((household) => {
+        const view = householdView(household, principal, deps.keyring, false);
+        const head = view.members.find((member) => member.relationToHead === 'HEAD');
+        return {
+          id: view.id,
+          regionCode: view.regionCode,
+          townCode: view.townCode,
+          headName: head?.name ?? '',
+          memberCount: view.members.filter((member) => member.toDate === null).length,
+          version: view.version,
+          createdAt: view.createdAt,
+        };
+      }),
+    };
+  });
+}
