@@ -27,12 +27,15 @@ import { AssistanceError, assertNonEmpty, assertOneOf, invalidInput } from './er
 import { ASSISTANCE_PROGRAMS, type AssistanceProgram } from './standards.js';
 import { TEMPORARY_AID_GRADES, TEMPORARY_AID_TYPES } from './dibao-payment.js';
 
+/** Application statuses (申请状态). */
 export const APPLICATION_STATUSES = ['SUBMITTED', 'REVIEWED', 'APPROVED', 'REJECTED', 'PAID', 'WITHDRAWN'] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
+/** Workflow actions: 审核 REVIEW, 审批 APPROVE/REJECT, 发放 PAY, 撤回 WITHDRAW, 补审 COMPLETE_REVIEW (aid first). */
 export const APPLICATION_ACTIONS = ['REVIEW', 'APPROVE', 'REJECT', 'PAY', 'WITHDRAW', 'COMPLETE_REVIEW'] as const;
 export type ApplicationActionType = (typeof APPLICATION_ACTIONS)[number];
 
+/** 不予批准原因, as on the wire (`mz.assistance` RejectionReason). */
 export const REJECTION_REASONS = [
   'INCOME_ABOVE_THRESHOLD',
   'ASSETS_ABOVE_LIMIT',

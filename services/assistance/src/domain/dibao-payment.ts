@@ -11,7 +11,9 @@ import { countedMembersOn, type HouseholdComposition, type HouseholdMember } fro
 import { PERMILLE, ROUNDING_RULE, assertFen, mulDivHalfUp, mulFen, sumFen, type RoundingRule } from './money.js';
 import { standardOn, type CategoricalSupplementConfig, type StandardVersion } from './standards.js';
 
+/** 临时救助类型, as on the wire: 急难型, 支出型, other. */
 export const TEMPORARY_AID_TYPES = ['EMERGENCY', 'EXPENDITURE', 'OTHER'] as const satisfies readonly TemporaryAidType[];
+/** 临时救助档次, as on the wire: 普通, 小额, 特殊, other (R-E8; amounts are PARAMETERS). */
 export const TEMPORARY_AID_GRADES = ['ORDINARY', 'SMALL_AMOUNT', 'SPECIAL', 'OTHER'] as const satisfies readonly TemporaryAidGrade[];
 export type { TemporaryAidGrade, TemporaryAidType };
 

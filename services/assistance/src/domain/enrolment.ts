@@ -40,6 +40,7 @@ export type EnrolmentProgram = (typeof ENROLMENT_PROGRAMS)[number];
 /** Programs that always pay a monthly amount; the others may carry `null` (no monthly cash). */
 const CASH_PROGRAMS: readonly EnrolmentProgram[] = ['DIBAO', 'TEKUN'];
 
+/** 终止原因, as on the wire (`EnrolmentEnded.endReason`). */
 export const ENROLMENT_END_REASONS = [
   'INCOME_ABOVE_THRESHOLD',
   'GRADUAL_EXIT',

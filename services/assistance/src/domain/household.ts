@@ -13,6 +13,7 @@ import { addDays, assertDateOrder, assertIsoDate, type IsoDate } from './dates.j
 import { AssistanceError, assertNonEmpty, assertOneOf, invalidInput } from './errors.js';
 import { assertFen } from './money.js';
 
+/** 与户主关系, as on the wire (`mz.common` RelationToHead). */
 export const RELATIONS_TO_HEAD = [
   'HEAD',
   'SPOUSE',
@@ -26,6 +27,7 @@ export const RELATIONS_TO_HEAD = [
   'OTHER_RELATIVE',
   'OTHER',
 ] as const satisfies readonly RelationToHead[];
+/** 劳动能力, as on the wire: full, partial, none, unknown. */
 export const LABOUR_CAPACITIES = ['FULL', 'PARTIAL', 'NONE', 'UNKNOWN'] as const satisfies readonly LabourCapacity[];
 export type { LabourCapacity, RelationToHead };
 
