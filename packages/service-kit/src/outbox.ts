@@ -20,7 +20,15 @@
  * skipped) but may interleave a document's events.
  */
 import type { EventPublisher, PreparedEvent } from '@minzheng/event-bus/publisher';
-import type { Connection } from 'mongoose';
+import type { Connection, mongo } from 'mongoose';
+
+type Collection = mongo.Collection;
+type Filter<T extends mongo.Document> = mongo.Filter<T>;
+type Document = mongo.Document;
+type AnyBulkWriteOperation = mongo.AnyBulkWriteOperation;
+
+/** Updates per bulkWrite (FerretDB v1 stops answering at about 200 in one call). */
+const BULK_CHUNK = 20;
 import type { Logger } from 'pino';
 
 /** The outbox fields every aggregate document with events carries. */
@@ -128,7 +136,7 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.intervalMs = options.intervalMs ?? 500;
-    this.batchSize = options.batchSize ?? 200;
+    this.batchSize = options.batchSize ?? 100;
     this.initialBackoffMs = options.initialBackoffMs ?? 200;
     this.maxBackoffMs = options.maxBackoffMs ?? 10_000;
   }
@@ -221,24 +229,57 @@ export class OutboxRelay {
         })),
       }));
       await this.options.publisher.publishPrepared(batch.flatMap((document) => document.entries));
-      // Remove exactly what was published; events appended meanwhile stay. Appends go to the
-      // end, so the published events are the array's head: each removal pops the head only if
-      // it is the event just published (compare-and-pop), so a second relay can never make one
-      // pop an unpublished event. The flag goes down only when the array is empty at that moment.
-      // (FerretDB v1 matches `$pull` conditions against whole elements, so `$pull` by event id
-      // silently removes nothing there; `$pop` and an index-path filter work on both stores.)
-      const removals = batch.flatMap((document) => [
-        ...document.entries.map((entry) => ({
-          updateOne: { filter: { _id: document.id, [`${OUTBOX_FIELD}.0.eventId`]: entry.eventId }, update: { $pop: { [OUTBOX_FIELD]: -1 } } },
-        })),
-        { updateOne: { filter: { _id: document.id, [OUTBOX_FIELD]: { $size: 0 } }, update: { $set: { [OUTBOX_PENDING_FIELD]: false } } } },
-      ]);
-      // The driver's filter types do not follow computed field names; the shapes are plain updateOne ops.
-      await collection.bulkWrite(removals as unknown as Parameters<typeof collection.bulkWrite>[0], { ordered: true });
+      await this.removePublished(collection, batch);
       const count = batch.reduce((sum, document) => sum + document.entries.length, 0);
       published += count;
       this.metrics.published += count;
     }
     return published;
+  }
+
+  /**
+   * Removes exactly what was published; events appended meanwhile stay. Appends go to the end, so
+   * the published events are each array's head.
+   *
+   * Fast path: documents whose array still holds exactly what was published (same length, head
+   * among the published heads; event ids are unique) are emptied and unflagged with one
+   * `updateMany` per array length. The rest gained events meanwhile: their published events are
+   * popped off the head, each pop only if the head is the event just published (compare-and-pop),
+   * so a second relay can never make one pop an unpublished event; the flag goes down only when
+   * the array is empty at that moment.
+   *
+   * FerretDB v1 findings this shape avoids: a `$pull` condition is matched against whole elements
+   * (a `$pull` by event id silently removes nothing), and a `bulkWrite` of about 200 updates stops
+   * the server answering (40 are fine), so bulk writes go in chunks of `BULK_CHUNK`.
+   */
+  private async removePublished(collection: Collection, batch: readonly { id: unknown; entries: readonly { eventId: string }[] }[]): Promise<void> {
+    const byLength = new Map<number, { id: unknown; head: string }[]>();
+    for (const document of batch) {
+      const head = document.entries[0]?.eventId;
+      if (head === undefined) continue;
+      const group = byLength.get(document.entries.length) ?? [];
+      group.push({ id: document.id, head });
+      byLength.set(document.entries.length, group);
+    }
+    for (const [length, group] of byLength) {
+      await collection.updateMany(
+        { _id: { $in: group.map((document) => document.id) }, [OUTBOX_FIELD]: { $size: length }, [`${OUTBOX_FIELD}.0.eventId`]: { $in: group.map((document) => document.head) } } as Filter<Document>,
+        { $set: { [OUTBOX_FIELD]: [], [OUTBOX_PENDING_FIELD]: false } },
+      );
+    }
+    const remaining = await collection.find({ _id: { $in: batch.map((document) => document.id) }, [OUTBOX_PENDING_FIELD]: true } as Filter<Document>, { projection: { _id: 1 } }).toArray();
+    const left = new Set(remaining.map((document) => String(document._id)));
+    const operations = batch
+      .filter((document) => left.has(String(document.id)))
+      .flatMap((document) => [
+        ...document.entries.map((entry) => ({
+          updateOne: { filter: { _id: document.id, [`${OUTBOX_FIELD}.0.eventId`]: entry.eventId }, update: { $pop: { [OUTBOX_FIELD]: -1 } } },
+        })),
+        { updateOne: { filter: { _id: document.id, [OUTBOX_FIELD]: { $size: 0 }, [OUTBOX_PENDING_FIELD]: true }, update: { $set: { [OUTBOX_PENDING_FIELD]: false } } } },
+      ]);
+    for (let start = 0; start < operations.length; start += BULK_CHUNK) {
+      // The driver's filter types do not follow computed field names; the shapes are plain updateOne ops.
+      await collection.bulkWrite(operations.slice(start, start + BULK_CHUNK) as unknown as AnyBulkWriteOperation[], { ordered: true });
+    }
   }
 }
