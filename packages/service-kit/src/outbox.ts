@@ -35,13 +35,8 @@ import type { Logger } from 'pino';
 export const OUTBOX_FIELD = 'outbox';
 export const OUTBOX_PENDING_FIELD = 'outboxPending';
 
-export interface OutboxEntry {
-  readonly eventId: string;
-  readonly eventType: string;
-  readonly topic: string;
-  readonly key: string;
-  readonly bytes: Buffer;
-  readonly headers: Readonly<Record<string, string>>;
+/** A prepared event as stored in a document's outbox. */
+export interface OutboxEntry extends PreparedEvent {
   readonly createdAt: Date;
 }
 
