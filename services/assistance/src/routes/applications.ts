@@ -15,7 +15,7 @@ const StepBody = Type.Object(
     note: Type.Optional(Type.String({ maxLength: 2000, description: '意见 (note)' })),
     version: Type.Optional(Type.Integer({ minimum: 1, description: '读取时的版本号，防止覆盖他人修改 (the version you read)' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ note: '已入户核实家庭收入', version: 1 }] },
 );
 
 function principalOf(request: { principal: Principal | undefined }): Principal {
@@ -41,7 +41,13 @@ export function applicationRoutes(app: App, deps: AssistanceDeps): void {
           aidFirst: Type.Optional(Type.Boolean({ description: '先行救助 (aid first, paperwork later; emergency temporary aid only)' })),
           originFlagId: Type.Optional(Type.String({ format: 'uuid', description: '来自政策找人预警的编号 (the flag that found this household)' })),
         },
-        { additionalProperties: false },
+        {
+          additionalProperties: false,
+          examples: [
+            { householdId: 'HH-1b6f0c1e-5a0e-4d55-9f55-0f3b8f3f1f7a', program: 'DIBAO', channel: 'WINDOW', reason: '户主患病，收入下降' },
+            { householdId: 'HH-1b6f0c1e-5a0e-4d55-9f55-0f3b8f3f1f7a', program: 'TEMPORARY_AID', channel: 'PROACTIVE_DISCOVERY', temporaryAidType: 'EMERGENCY', temporaryAidGrade: 'ORDINARY', aidFirst: true },
+          ],
+        },
       ),
       response: { 201: ApplicationView, ...errors },
     },
@@ -74,7 +80,14 @@ export function applicationRoutes(app: App, deps: AssistanceDeps): void {
           note: Type.Optional(Type.String({ maxLength: 2000 })),
           version: Type.Optional(Type.Integer({ minimum: 1 })),
         },
-        { additionalProperties: false },
+        {
+          additionalProperties: false,
+          examples: [
+            { decision: 'APPROVED', note: '符合低保条件', version: 2 },
+            { decision: 'REJECTED', rejectionReason: 'INCOME_ABOVE_THRESHOLD', version: 2 },
+            { decision: 'APPROVED', oneOffAmountFen: 300000 },
+          ],
+        },
       ),
       response: { 200: ApplicationView, ...errors },
     },

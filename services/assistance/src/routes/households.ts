@@ -34,7 +34,20 @@ const RegisterHouseholdBody = Type.Object(
     reason: Type.Enum(RECORD_REASONS, { description: '登记原因 (why the composition is recorded)', default: 'APPLICATION' }),
     members: Type.Array(MemberInput, { minItems: 1, maxItems: 30 }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        regionCode: '442000001001',
+        address: '中山市石岐街道某路12号',
+        reason: 'APPLICATION',
+        members: [
+          { idNumber: '442000196803021018', name: '陈志强', relationToHead: 'HEAD', localHukou: true, livingTogether: true, labourCapacity: 'PARTIAL', monthlyIncomeFen: 80000, financialAssetsFen: 0 },
+          { idNumber: '442000197005062020', name: '李秀英', relationToHead: 'SPOUSE', localHukou: true, livingTogether: true, labourCapacity: 'NONE', monthlyIncomeFen: 0, financialAssetsFen: 0, seriouslyIll: true },
+        ],
+      },
+    ],
+  },
 );
 
 const HouseholdSummary = Type.Object({

@@ -1,0 +1,46 @@
+/**
+ * The OpenAPI document: every route has a summary and a tag, every request body has examples,
+ * and the examples are accepted by the API itself.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestService, type TestService } from '../test-support/service.js';
+
+let service: TestService;
+beforeAll(async () => {
+  service = await startTestService();
+});
+afterAll(() => service.close());
+
+/** @fastify/swagger puts one example in `example`, several in `examples` (OpenAPI media object). */
+interface Media {
+  example?: unknown;
+  examples?: Record<string, { value: unknown }>;
+}
+
+const examplesOf = (media: Media): unknown[] => (media.examples ? Object.values(media.examples).map((example) => example.value) : media.example === undefined ? [] : [media.example]);
+
+interface Operation {
+  summary?: string;
+  tags?: string[];
+  requestBody?: { content: Record<string, Media> };
+}
+
+describe('GET /docs/json', () => {
+  it('documents every route with a summary and a tag, and every body with examples the API accepts', async () => {
+    const spec = (await service.app.inject({ url: '/docs/json' })).json<{ paths: Record<string, Record<string, Operation>> }>();
+    const operations = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+    expect(operations.length).toBeGreaterThanOrEqual(10);
+    for (const { path, method, operation } of operations) {
+      expect(operation.summary, `${method} ${path} summary`).toEqual(expect.any(String));
+      expect(operation.tags?.length, `${method} ${path} tags`).toBeGreaterThan(0);
+      const body = operation.requestBody?.content['application/json'];
+      if (body) {
+        expect(examplesOf(body).length, `${method} ${path} examples`).toBeGreaterThan(0);
+      }
+    }
+    const householdBody = spec.paths['/households']?.post?.requestBody?.content['application/json'];
+    const [example] = householdBody ? examplesOf(householdBody) : [];
+    const created = await service.app.inject({ method: 'POST', url: '/households', payload: example as object, headers: { authorization: `Bearer ${await service.token(['caseworker'], '442000001')}` } });
+    expect(created.statusCode).toBe(201);
+  });
+});
