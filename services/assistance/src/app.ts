@@ -63,6 +63,6 @@ export async function buildAssistanceApp(options: AssistanceAppOptions): Promise
   };
   const audit = new AccessAudit(options.connection);
   householdRoutes(app, deps, audit);
-  applicationRoutes(app, deps);
+  applicationRoutes(app, deps, audit);
   return app;
 }

@@ -142,6 +142,8 @@ describe('refusals', () => {
     const page = list.json<{ items: { program: string; status: string }[]; total: number }>();
     expect(page.total).toBeGreaterThanOrEqual(1);
     expect(page.items.every((item) => item.program === 'DIBAO' && item.status === 'PAID')).toBe(true);
+    const audited = await service.connection.collection('access_audit').find({ resource: 'application-list', subject: 'lead' }).toArray();
+    expect(audited.length).toBeGreaterThanOrEqual(1);
     const analyst = await service.app.inject({ url: '/applications?program=DIBAO', headers: { authorization: `Bearer ${await service.token(['analyst'])}` } });
     const withReason = analyst.json<{ items: { reason: string | null }[] }>().items.find((item) => item.reason !== null);
     expect(withReason?.reason).toBe('****');

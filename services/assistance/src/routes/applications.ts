@@ -1,9 +1,11 @@
 /** 救助申请 (applications): submit, review, decide, pay, withdraw, read, list. */
 import { Type } from '@fastify/type-provider-typebox';
 import type { App } from '@minzheng/service-kit/app';
+import type { AccessAudit } from '@minzheng/service-kit/audit';
 import type { Principal } from '@minzheng/service-kit/auth';
 import { APPLICATION_STATUSES } from '../domain/application-workflow.js';
 import type { AssistanceDeps } from '../deps.js';
+import { seesPersonalData } from '../households/household.view.js';
 import { ApplicationView, ChannelSchema, ProgramSchema, RejectionReasonSchema, TemporaryAidGradeSchema, TemporaryAidTypeSchema, applicationView } from '../applications/application.view.js';
 import { decide, pay, review, submit, withdraw } from '../use-cases/applications.js';
 import { PageQuery, pageOf, pageSchema } from './paging.js';
@@ -23,7 +25,7 @@ function principalOf(request: { principal: Principal | undefined }): Principal {
   return request.principal;
 }
 
-export function applicationRoutes(app: App, deps: AssistanceDeps): void {
+export function applicationRoutes(app: App, deps: AssistanceDeps, audit: AccessAudit): void {
   app.post('/applications', {
     config: { roles: ['caseworker', 'supervisor'], idempotent: true },
     schema: {
@@ -117,7 +119,12 @@ export function applicationRoutes(app: App, deps: AssistanceDeps): void {
     schema: { tags: ['applications'], summary: '查看申请 (one application)', params: Params, response: { 200: ApplicationView, ...errors } },
   }, async (request) => {
     const principal = principalOf(request);
-    return applicationView(await deps.applications.get(request.params.id, principal.jurisdiction), principal, deps.keyring);
+    const application = await deps.applications.get(request.params.id, principal.jurisdiction);
+    // The reason describes the family's situation: a clear read of it is audited.
+    if (seesPersonalData(principal) && application.reason !== null) {
+      await audit.record(request, { action: 'read', resource: 'application', resourceId: application._id, personKeys: [application.applicantPersonKey] });
+    }
+    return applicationView(application, principal, deps.keyring);
   });
 
   app.get('/applications', {
@@ -152,6 +159,10 @@ export function applicationRoutes(app: App, deps: AssistanceDeps): void {
       };
     }
     const result = await deps.applications.list(principal.jurisdiction, regionCode, filter, pageOf(request.query));
+    const shown = result.items.filter((application) => application.reason !== null).map((application) => application.applicantPersonKey);
+    if (seesPersonalData(principal) && shown.length > 0) {
+      await audit.record(request, { action: 'read', resource: 'application-list', resourceId: request.url, personKeys: shown });
+    }
     return { ...result, items: result.items.map((application) => applicationView(application, principal, deps.keyring)) };
   });
 }
