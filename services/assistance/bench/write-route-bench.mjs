@@ -20,9 +20,8 @@ import { createPseudonymizer } from '@minzheng/identity/pseudonym';
 import { residentIdCheckDigit } from '@minzheng/identity/resident-id';
 import { parseJwtKeys, signToken } from '@minzheng/service-kit/auth';
 import { OutboxRelay } from '@minzheng/service-kit/outbox';
-import { buildAssistanceApp } from '../dist/app.js';
+import { OUTBOX_COLLECTIONS, buildAssistanceApp } from '../dist/app.js';
 import { ApplicationRepository } from '../dist/applications/application.repository.js';
-import { zhongshanStandards } from '../dist/domain/standards.js';
 import { HouseholdRepository } from '../dist/households/household.repository.js';
 import { householdModel } from '../dist/households/household.schema.js';
 import { householdView } from '../dist/households/household.view.js';
@@ -75,7 +74,7 @@ async function measure(label, url, headers) {
 const kitConnection = await database(`bench-assistance-kit-${Date.now()}`);
 // The relay does not run during the measurement in either variant: both leave their events in the
 // outbox, so the ratio is the kit's own cost per request. (The relay drains afterwards.)
-const relay = new OutboxRelay({ connection: kitConnection, collections: ['households', 'applications'], publisher });
+const relay = new OutboxRelay({ connection: kitConnection, collections: OUTBOX_COLLECTIONS, publisher });
 const kitApp = await buildAssistanceApp({ connection: kitConnection, publisher, keyring, pseudonymizer, jwtKeys, logger: false });
 const kitUrl = await kitApp.listen({ port: 0, host: '127.0.0.1' });
 const token = await signToken(jwtKeys, { subject: 'bench', roles: ['caseworker'], jurisdiction: '442000001' });
@@ -84,11 +83,9 @@ const bareConnection = await database(`bench-assistance-bare-${Date.now()}`);
 const bareDeps = {
   households: new HouseholdRepository(bareConnection),
   applications: new ApplicationRepository(bareConnection),
-  standards: zhongshanStandards,
   publisher,
   keyring,
   pseudonymizer,
-  nudge: () => undefined,
   now: () => new Date(),
 };
 const bare = Fastify();

@@ -13,12 +13,35 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { AssistanceDeps } from './deps.js';
 import { HouseholdRepository } from './households/household.repository.js';
+import { householdModel } from './households/household.schema.js';
 import { ApplicationRepository } from './applications/application.repository.js';
+import { applicationModel } from './applications/application.schema.js';
 import { zhongshanStandards, type StandardVersion } from './domain/standards.js';
+import { EconomicCheckRepository } from './economic-checks/economic-check.repository.js';
+import { economicCheckModel } from './economic-checks/economic-check.schema.js';
+import { EnrolmentRepository } from './enrolments/enrolment.repository.js';
+import { enrolmentModel } from './enrolments/enrolment.schema.js';
+import { PaymentRunRepository } from './payment-runs/payment-run.repository.js';
+import { paymentRunModel } from './payment-runs/payment-run.schema.js';
+import type { OutboxNudge } from './repository.js';
 import { applicationRoutes } from './routes/applications.js';
+import { economicCheckRoutes } from './routes/economic-checks.js';
+import { enrolmentRoutes } from './routes/enrolments.js';
 import { householdRoutes } from './routes/households.js';
+import { standardRoutes } from './routes/standards.js';
+import { StandardBook } from './standards/standard-book.js';
+import { standardModel } from './standards/standard.schema.js';
+import { seedStandards } from './use-cases/standards.js';
 
-export const SERVICE_VERSION = '0.1.0';
+export const SERVICE_VERSION = '0.2.0';
+
+/** The collections whose documents carry an outbox: the relay's list. */
+export const OUTBOX_COLLECTIONS = ['households', 'applications', 'enrolments', 'economic_checks', 'standards'] as const;
+
+/** Creates the indexes of every collection (at start; both stores skip existing ones). */
+export async function ensureIndexes(connection: Connection): Promise<void> {
+  for (const model of [householdModel, applicationModel, enrolmentModel, economicCheckModel, paymentRunModel, standardModel]) await model(connection).createIndexes();
+}
 
 export interface AssistanceAppOptions {
   readonly connection: Connection;
@@ -28,9 +51,10 @@ export interface AssistanceAppOptions {
   readonly jwtKeys: JwtKeys;
   readonly logger?: Logger | { level?: string } | false;
   readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
-  readonly nudge?: () => void;
+  /** Wakes the outbox relay after a write, naming the document (absent in tests that relay by hand). */
+  readonly nudge?: OutboxNudge;
   readonly now?: () => Date;
-  /** Standard versions (default: the Zhongshan values the seeds give, see domain/README.md). */
+  /** Standard versions stored at start when the store lacks them (default: the Zhongshan values the seeds give, see domain/README.md). */
   readonly standards?: readonly StandardVersion[];
 }
 
@@ -48,21 +72,33 @@ export async function buildAssistanceApp(options: AssistanceAppOptions): Promise
     tags: [
       { name: 'households', description: '家庭与成员 (households and members)' },
       { name: 'applications', description: '救助申请：受理、审核、审批、发放 (applications: submit, review, decide, pay)' },
+      { name: 'enrolments', description: '纳入保障：开始、调整、终止、渐退 (enrolments: start, change, end, gradual exit)' },
+      { name: 'payments', description: '月度发放批次 (monthly payment runs)' },
+      { name: 'economic-checks', description: '家庭经济状况核对结果 (economic-check results)' },
+      { name: 'standards', description: '救助标准版本 (standard versions)' },
     ],
   });
   await app.register(idempotency, { connection: options.connection, keyring: options.keyring });
+  const nudge = options.nudge ?? (() => undefined);
   const deps: AssistanceDeps = {
-    households: new HouseholdRepository(options.connection),
-    applications: new ApplicationRepository(options.connection),
-    standards: options.standards ?? zhongshanStandards,
+    households: new HouseholdRepository(options.connection, nudge),
+    applications: new ApplicationRepository(options.connection, nudge),
+    enrolments: new EnrolmentRepository(options.connection, nudge),
+    economicChecks: new EconomicCheckRepository(options.connection, nudge),
+    paymentRuns: new PaymentRunRepository(options.connection, nudge),
+    standards: new StandardBook(options.connection, nudge),
     publisher: options.publisher,
     keyring: options.keyring,
     pseudonymizer: options.pseudonymizer,
-    nudge: options.nudge ?? (() => undefined),
     now: options.now ?? (() => new Date()),
   };
+  const seeded = await seedStandards(deps, options.standards ?? zhongshanStandards);
+  if (seeded > 0) app.log.info({ seeded }, 'standards: stored the configured versions the store lacked');
   const audit = new AccessAudit(options.connection);
   householdRoutes(app, deps, audit);
   applicationRoutes(app, deps, audit);
+  enrolmentRoutes(app, deps);
+  economicCheckRoutes(app, deps);
+  standardRoutes(app, deps);
   return app;
 }

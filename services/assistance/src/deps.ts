@@ -3,19 +3,23 @@ import type { EventPublisher } from '@minzheng/event-bus/publisher';
 import type { Keyring } from '@minzheng/identity/field-crypto';
 import type { Pseudonymizer } from '@minzheng/identity/pseudonym';
 import type { ApplicationRepository } from './applications/application.repository.js';
-import type { StandardVersion } from './domain/standards.js';
 import type { HouseholdRepository } from './households/household.repository.js';
+import type { EnrolmentRepository } from './enrolments/enrolment.repository.js';
+import type { EconomicCheckRepository } from './economic-checks/economic-check.repository.js';
+import type { PaymentRunRepository } from './payment-runs/payment-run.repository.js';
+import type { StandardBook } from './standards/standard-book.js';
 
 export interface AssistanceDeps {
   readonly households: HouseholdRepository;
   readonly applications: ApplicationRepository;
-  /** The standard versions in force (低保, 低收入, 特困, 临时救助, 支出型), every region and date. */
-  readonly standards: readonly StandardVersion[];
+  readonly enrolments: EnrolmentRepository;
+  readonly economicChecks: EconomicCheckRepository;
+  readonly paymentRuns: PaymentRunRepository;
+  /** The standard versions (低保, 低收入, 特困, 临时救助, 支出型), every region and date. */
+  readonly standards: StandardBook;
   readonly publisher: EventPublisher;
   readonly keyring: Keyring;
   readonly pseudonymizer: Pseudonymizer;
-  /** Wakes the outbox relay after a write (absent in tests that relay by hand). */
-  readonly nudge: () => void;
   readonly now: () => Date;
 }
 

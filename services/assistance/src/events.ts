@@ -3,8 +3,9 @@ import type { Envelope, PersonRef, RegionRef } from '@minzheng/contracts';
 
 export const SOURCE_SYSTEM = 'assistance-service';
 
-export function regionRef(villageCode: string): RegionRef {
-  return { countyCode: villageCode.slice(0, 6), townCode: villageCode.slice(0, 9), villageCode };
+/** The region reference of a 6-digit (city/county), 9-digit (镇街) or 12-digit (村居) code. */
+export function regionRef(code: string): RegionRef {
+  return { countyCode: code.slice(0, 6), townCode: code.length >= 9 ? code.slice(0, 9) : null, villageCode: code.length >= 12 ? code.slice(0, 12) : null };
 }
 
 export interface EnvelopeInput {

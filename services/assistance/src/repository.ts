@@ -19,16 +19,30 @@ export interface Scoped {
   outboxPending: boolean;
 }
 
+/** Told after every write that appended events, so the outbox relay can look the document up by id. */
+export type OutboxNudge = (hint: { readonly collection: string; readonly ids: readonly string[] }) => void;
+
 export class ScopedRepository<T extends Scoped> {
   constructor(
     protected readonly model: Model<T>,
     /** For messages: 家庭, 申请, ... */
     private readonly label: string,
+    private readonly nudge: OutboxNudge = () => undefined,
   ) {}
+
+  /** The collection's name (the outbox relay's list, and the nudge hint). */
+  get collectionName(): string {
+    return this.model.collection.collectionName;
+  }
+
+  protected written(id: string, events: readonly PreparedEvent[]): void {
+    if (events.length > 0) this.nudge({ collection: this.collectionName, ids: [id] });
+  }
 
   async insert(record: Omit<T, 'outbox' | 'outboxPending'>, events: readonly PreparedEvent[]): Promise<void> {
     // Mongoose's create() types cannot follow a generic record; the shape is T's.
     await this.model.create({ ...record, ...outboxFields(events) } as never);
+    this.written(record._id, events);
   }
 
   async find(id: string, jurisdiction: string): Promise<T | null> {
@@ -52,6 +66,7 @@ export class ScopedRepository<T extends Scoped> {
     if (result.modifiedCount !== 1) {
       throw new AssistanceError('ASSIST_CONCURRENT_CHANGE', `${this.label}已被他人修改，请刷新后重试 (${id} changed meanwhile; reload and retry)`, { field: 'version', rule: 'the record must not have changed since it was read', id, version });
     }
+    this.written(id, events);
   }
 
   /** Records in the jurisdiction (narrowed by `regionCode` when given), newest first. */

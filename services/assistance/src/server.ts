@@ -29,16 +29,15 @@ const { createPseudonymizer } = await import('@minzheng/identity/pseudonym');
 const { listenUntilSignal } = await import('@minzheng/service-kit/app');
 const { createLogger } = await import('@minzheng/service-kit/logger');
 const { OutboxRelay } = await import('@minzheng/service-kit/outbox');
-const { buildAssistanceApp } = await import('./app.js');
-const { householdModel } = await import('./households/household.schema.js');
+const { OUTBOX_COLLECTIONS, buildAssistanceApp, ensureIndexes } = await import('./app.js');
 
 const logger = createLogger({ service: 'assistance', level: config.MZ_LOG_LEVEL });
 const connection = await mongoose.createConnection(config.MZ_MONGO_URL, { serverSelectionTimeoutMS: 10_000 }).asPromise();
-await householdModel(connection).createIndexes();
+await ensureIndexes(connection);
 const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'assistance-service' });
 const publisher = new EventPublisher({ kafka, registry: contractRegistry(), keyring: config.MZ_FIELD_KEYS, source: 'assistance-service', logger, encodingThreads: config.MZ_ENCODING_THREADS });
 await publisher.connect();
-const relay = new OutboxRelay({ connection, collections: ['households', 'applications'], publisher, logger });
+const relay = new OutboxRelay({ connection, collections: OUTBOX_COLLECTIONS, publisher, logger });
 if (config.MZ_OUTBOX_RELAY) relay.start();
 
 const app = await buildAssistanceApp({

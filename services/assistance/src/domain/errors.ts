@@ -36,6 +36,7 @@ export const ASSISTANCE_ERROR_CODES = {
   ASSIST_DATE_IN_FUTURE: { statusCode: 400, description: '日期晚于今天 (a date that must not be in the future is)' },
   ASSIST_ILLEGAL_TRANSITION: { statusCode: 409, description: '状态不允许该操作 (the action is not allowed from the current status; details list the allowed actions)' },
   ASSIST_SEPARATION_OF_DUTIES: { statusCode: 409, description: '违反审核审批分离、审批发放分离 (the same user would hold two separated roles of one application)' },
+  ASSIST_ALREADY_ENROLLED: { statusCode: 409, description: '已纳入保障 (the household already has an active enrolment in the program, or the application already started one)' },
   ASSIST_STANDARD_OVERLAP: { statusCode: 409, description: '标准版本重复 (a version for the same program, region and effectiveFrom, or with the same id, already exists)' },
   ASSIST_NO_STANDARD: { statusCode: 422, description: '无适用标准 (no standard version in force for the program, region and date; also how an unconfigured parameter surfaces)' },
   ASSIST_GRADUAL_EXIT_TOO_LONG: { statusCode: 422, description: '渐退期超过12个月 (the gradual-exit end date is more than 12 months after regular eligibility ended, R-E14)' },

@@ -1,10 +1,10 @@
 /** Households in the store (see `repository.ts` for the shape every repository keeps). */
 import type { Connection } from 'mongoose';
-import { ScopedRepository } from '../repository.js';
+import { ScopedRepository, type OutboxNudge } from '../repository.js';
 import { householdModel, type StoredHousehold } from './household.schema.js';
 
 export class HouseholdRepository extends ScopedRepository<StoredHousehold> {
-  constructor(connection: Connection) {
-    super(householdModel(connection), '家庭');
+  constructor(connection: Connection, nudge?: OutboxNudge) {
+    super(householdModel(connection), '家庭', nudge);
   }
 }

@@ -3,8 +3,6 @@
  * expected events in order, decodable by the contracts package; separation of duties, illegal
  * transitions, eligibility, the temporary-aid floor and aid first.
  */
-import { decodeEvent, unprotectEvent } from '@minzheng/contracts';
-import { uniqueName, waitFor } from '@minzheng/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idNumber, startTestService, type TestService } from '../test-support/service.js';
 
@@ -37,25 +35,7 @@ async function act(path: string, subject: string, role: 'caseworker' | 'supervis
   return service.app.inject({ method: 'POST', url: path, payload, headers: await as(subject, role) });
 }
 
-/** The events on the test topic keyed by `householdId`, decoded and decrypted, in order. */
-async function eventsOf(householdId: string, count: number) {
-  await service.relay.drain();
-  const found: { eventType: string; value: Record<string, unknown> }[] = [];
-  const consumer = service.kafka.consumer({ groupId: uniqueName('read') });
-  await consumer.connect();
-  await consumer.subscribe({ topic: service.topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: ({ message }) => {
-      if (message.key?.toString() !== householdId || !message.value) return Promise.resolve();
-      const decoded = decodeEvent(service.registry, message.value);
-      found.push({ eventType: decoded.eventType, value: unprotectEvent(service.registry, decoded.eventType, decoded.value, service.keyring) as Record<string, unknown> });
-      return Promise.resolve();
-    },
-  });
-  await waitFor(() => found.length >= count, { timeoutMs: 30_000, description: `${count} events of ${householdId}` });
-  await consumer.disconnect();
-  return found;
-}
+const eventsOf = (householdId: string, count: number) => service.events(householdId, count);
 
 describe('a 低保 application from submission to payment', () => {
   it('moves through review, approval and payment by three different people, computes the gap payment with the 2021 standard, and publishes each step in order', async () => {

@@ -6,10 +6,13 @@ import type { AssistanceDeps } from '../deps.js';
 import { HouseholdView, LabourCapacitySchema, RelationSchema, DisabilityGradeSchema, DisabilityKindSchema, householdView, seesPersonalData } from '../households/household.view.js';
 import { RECORD_REASONS } from '../households/household.schema.js';
 import { registerHousehold } from '../use-cases/register-household.js';
+import { changeComposition } from '../use-cases/composition-changes.js';
+import { headOf } from '../households/household.people.js';
+import { memberContext, unseal } from '../protect.js';
+import { maskName } from '@minzheng/identity/masking';
 import { PageQuery, pageOf, pageSchema } from './paging.js';
 
-const MemberInput = Type.Object(
-  {
+const MemberProperties = {
     idNumber: Type.String({ description: '公民身份号码 (resident ID number, 18 characters, GB 11643)', examples: ['442000194107190425'] }),
     name: Type.String({ minLength: 1, maxLength: 50, description: '姓名 (name)', examples: ['高丽'] }),
     phone: Type.Optional(Type.String({ pattern: '^[0-9+\\- ]{5,20}$', description: '联系电话 (phone)' })),
@@ -22,8 +25,10 @@ const MemberInput = Type.Object(
     disabilityKind: Type.Optional(DisabilityKindSchema),
     disabilityGrade: Type.Optional(DisabilityGradeSchema),
     seriouslyIll: Type.Optional(Type.Boolean({ description: '重病 (seriously ill)' })),
-    fromDate: Type.Optional(Type.String({ format: 'date', description: '成为家庭成员之日，默认今天 (member from; default today)' })),
-  },
+};
+
+const MemberInput = Type.Object(
+  { ...MemberProperties, fromDate: Type.Optional(Type.String({ format: 'date', description: '成为家庭成员之日，默认今天 (member from; default today)' })) },
   { additionalProperties: false },
 );
 
@@ -114,18 +119,66 @@ export function householdRoutes(app: App, deps: AssistanceDeps, audit: AccessAud
     return {
       ...result,
       items: result.items.map((household) => {
-        const view = householdView(household, principal, deps.keyring, false);
-        const head = view.members.find((member) => member.relationToHead === 'HEAD');
+        // Only the head's name is shown, masked: decrypt that one field, not every member's.
+        const head = headOf(household);
         return {
-          id: view.id,
-          regionCode: view.regionCode,
-          townCode: view.townCode,
-          headName: head?.name ?? '',
-          memberCount: view.members.filter((member) => member.toDate === null).length,
-          version: view.version,
-          createdAt: view.createdAt,
+          id: household._id,
+          regionCode: household.regionCode,
+          townCode: household.townCode,
+          headName: maskName(unseal(deps.keyring, head.name, memberContext(household._id, head.personKey, 'name'))),
+          memberCount: household.members.filter((member) => member.toDate === null).length,
+          version: household.version,
+          createdAt: household.createdAt.toISOString(),
         };
       }),
     };
+  });
+
+  app.post('/households/:id/composition-changes', {
+    config: { roles: ['caseworker', 'supervisor'] },
+    schema: {
+      tags: ['households'],
+      summary: '家庭成员变更：加入、离开、情况变化 (composition change: joins, leaves, updates from a date)',
+      description: '不删除记录：离开者记录截至变更前一日，变化者从变更日起另立记录。变更后须仍恰有一名户主。事件 assistance.household-composition-recorded（全部成员记录）。',
+      params: Type.Object({ id: Type.String() }),
+      body: Type.Object(
+        {
+          date: Type.String({ format: 'date', description: '变更生效日，不晚于今天 (first day of the new composition)' }),
+          reason: Type.Enum(RECORD_REASONS, { description: '登记原因 (why the composition is recorded)' }),
+          joins: Type.Optional(Type.Array(Type.Object(MemberProperties, { additionalProperties: false }), { maxItems: 30, description: '加入的成员 (people who join)' })),
+          leaves: Type.Optional(Type.Array(Type.String(), { maxItems: 30, description: '离开的成员假名键 (person keys of members who leave)' })),
+          updates: Type.Optional(Type.Array(Type.Object(
+            {
+              personKey: Type.String({ description: '成员假名键 (person key)' }),
+              relationToHead: Type.Optional(RelationSchema),
+              localHukou: Type.Optional(Type.Boolean()),
+              livingTogether: Type.Optional(Type.Boolean()),
+              labourCapacity: Type.Optional(LabourCapacitySchema),
+              monthlyIncomeFen: Type.Optional(Type.Integer({ minimum: 0 })),
+              financialAssetsFen: Type.Optional(Type.Integer({ minimum: 0 })),
+              disabilityKind: Type.Optional(Type.Union([DisabilityKindSchema, Type.Null()])),
+              disabilityGrade: Type.Optional(Type.Union([DisabilityGradeSchema, Type.Null()])),
+              seriouslyIll: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+            },
+            { additionalProperties: false },
+          ), { maxItems: 30, description: '情况变化 (changed circumstances of current members)' })),
+          version: Type.Optional(Type.Integer({ minimum: 1, description: '读取时的版本号 (the version you read)' })),
+        },
+        {
+          additionalProperties: false,
+          examples: [
+            { date: '2026-11-01', reason: 'CHANGE_REPORTED', updates: [{ personKey: 'pk_3q2hY7', monthlyIncomeFen: 150000, labourCapacity: 'FULL' }], version: 1 },
+            { date: '2026-10-15', reason: 'CHANGE_REPORTED', joins: [{ idNumber: '442000202610010016', name: '陈小宝', relationToHead: 'GRANDCHILD', localHukou: true, livingTogether: true, labourCapacity: 'NONE', monthlyIncomeFen: 0, financialAssetsFen: 0 }] },
+          ],
+        },
+      ),
+      response: { 200: HouseholdView, ...errors },
+    },
+  }, async (request) => {
+    const principal = request.principal;
+    if (!principal) throw new Error('route without principal');
+    const household = await changeComposition(deps, principal, request.params.id, request.body);
+    await audit.record(request, { action: 'write', resource: 'household', resourceId: household._id, personKeys: household.members.map((member) => member.personKey) });
+    return householdView(household, principal, deps.keyring);
   });
 }

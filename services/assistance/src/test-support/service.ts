@@ -12,10 +12,10 @@ import { residentIdCheckDigit } from '@minzheng/identity/resident-id';
 import type { App } from '@minzheng/service-kit/app';
 import { parseJwtKeys, signToken, type Role } from '@minzheng/service-kit/auth';
 import { OutboxRelay } from '@minzheng/service-kit/outbox';
-import { testKafkaBrokers, testMongoUrl, uniqueDatabaseName, uniqueName } from '@minzheng/testing';
+import { decodeEvent, unprotectEvent } from '@minzheng/contracts';
+import { testKafkaBrokers, testMongoUrl, uniqueDatabaseName, uniqueName, waitFor } from '@minzheng/testing';
 import mongoose, { type Connection } from 'mongoose';
-import { buildAssistanceApp } from '../app.js';
-import { householdModel } from '../households/household.schema.js';
+import { OUTBOX_COLLECTIONS, buildAssistanceApp, ensureIndexes } from '../app.js';
 
 export interface TestService {
   readonly app: App;
@@ -26,6 +26,10 @@ export interface TestService {
   readonly keyring: ReturnType<typeof testKeyring>;
   readonly kafka: ReturnType<typeof createKafka>;
   token(roles: Role[], jurisdiction?: string, subject?: string, expiresInSeconds?: number): Promise<string>;
+  /** Sets the service's clock (`undefined`: the real time again). Tokens keep the real time. */
+  setNow(instant: string | undefined): void;
+  /** Relays the outbox, then reads the first `count` events keyed `key` from the test topic, decoded and decrypted, in order. */
+  events(key: string, count: number): Promise<{ eventType: string; value: Record<string, unknown> }[]>;
   close(): Promise<void>;
 }
 
@@ -36,14 +40,23 @@ export async function startTestService(): Promise<TestService> {
   const registry = registryOnTopic(topic);
   const keyring = testKeyring('k1');
   const connection = await mongoose.createConnection(testMongoUrl(uniqueDatabaseName('assistance')), { serverSelectionTimeoutMS: 10_000 }).asPromise();
-  await householdModel(connection).createIndexes();
+  await ensureIndexes(connection);
   const publisher = new EventPublisher({ kafka, registry, keyring, source: 'assistance-service' });
   await publisher.connect();
-  const relay = new OutboxRelay({ connection, collections: ['households', 'applications'], publisher });
+  const relay = new OutboxRelay({ connection, collections: OUTBOX_COLLECTIONS, publisher });
   const jwtKeys = parseJwtKeys(`t1:${randomBytes(32).toString('base64')}`);
   // MZ_TEST_LOG=debug shows the service's log lines (errors included) while a test runs.
   const logLevel = process.env.MZ_TEST_LOG;
-  const app = await buildAssistanceApp({ connection, publisher, keyring, pseudonymizer: createPseudonymizer(randomBytes(32)), jwtKeys, logger: logLevel === undefined ? false : { level: logLevel } });
+  let clock: Date | undefined;
+  const app = await buildAssistanceApp({
+    connection,
+    publisher,
+    keyring,
+    pseudonymizer: createPseudonymizer(randomBytes(32)),
+    jwtKeys,
+    logger: logLevel === undefined ? false : { level: logLevel },
+    now: () => clock ?? new Date(),
+  });
   await app.ready();
   return {
     app,
@@ -54,6 +67,30 @@ export async function startTestService(): Promise<TestService> {
     keyring,
     kafka,
     token: (roles, jurisdiction = '442000', subject = 'u-1', expiresInSeconds) => signToken(jwtKeys, { subject, roles, jurisdiction, ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }) }),
+    setNow: (instant) => {
+      clock = instant === undefined ? undefined : new Date(instant);
+    },
+    events: async (key, count) => {
+      await relay.drain();
+      const found: { eventType: string; value: Record<string, unknown> }[] = [];
+      const consumer = kafka.consumer({ groupId: uniqueName('read') });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: ({ message }) => {
+          if (message.key?.toString() !== key || !message.value) return Promise.resolve();
+          const decoded = decodeEvent(registry, message.value);
+          found.push({ eventType: decoded.eventType, value: unprotectEvent(registry, decoded.eventType, decoded.value, keyring) as Record<string, unknown> });
+          return Promise.resolve();
+        },
+      });
+      try {
+        await waitFor(() => found.length >= count, { timeoutMs: 30_000, description: `${String(count)} events keyed ${key}` });
+      } finally {
+        await consumer.disconnect();
+      }
+      return found;
+    },
     close: async () => {
       await app.close();
       await publisher.disconnect();

@@ -22,11 +22,12 @@ import { checkTemporaryAidAmount, dibaoGapPayment, tekunMonthlyAmount, type Temp
 import { assessHouseholdIncome } from '../domain/eligibility.js';
 import { AssistanceError } from '../domain/errors.js';
 import type { HouseholdComposition } from '../domain/household.js';
-import type { AssistanceProgram } from '../domain/standards.js';
+import type { AssistanceProgram, StandardVersion } from '../domain/standards.js';
 import { envelope } from '../events.js';
 import type { CHANNELS, Determination, StoredApplication } from '../applications/application.schema.js';
 import type { StoredHousehold } from '../households/household.schema.js';
-import { memberContext, seal, unseal } from '../protect.js';
+import { seal } from '../protect.js';
+import { headRef as headPerson } from '../households/household.people.js';
 
 export interface SubmitInput {
   readonly householdId: string;
@@ -59,16 +60,7 @@ export function compositionOf(household: StoredHousehold): HouseholdComposition 
   };
 }
 
-/** The head's person reference for events (decrypted for the wire, where it is encrypted again). */
-function headRef(deps: AssistanceDeps, household: StoredHousehold): PersonRef {
-  const head = household.members.find((member) => member.relationToHead === 'HEAD' && member.toDate === null) ?? household.members[0];
-  if (!head) throw new AssistanceError('ASSIST_HOUSEHOLD_EMPTY', '家庭无成员 (the household has no members)', { field: 'householdId', rule: 'the household must have members' });
-  return {
-    personKey: head.personKey,
-    idNumber: unseal(deps.keyring, head.idNumber, memberContext(household._id, head.personKey, 'idNumber')),
-    name: unseal(deps.keyring, head.name, memberContext(household._id, head.personKey, 'name')),
-  };
-}
+const headRef = (deps: AssistanceDeps, household: StoredHousehold): PersonRef => headPerson(deps.keyring, household);
 
 const toDomain = (stored: StoredApplication): Application => ({ ...stored, id: stored._id });
 
@@ -130,7 +122,6 @@ export async function submit(deps: AssistanceDeps, principal: Principal, input: 
     updatedAt: now,
   };
   await deps.applications.insert(stored, [event]);
-  deps.nudge();
   return { ...stored, outbox: [], outboxPending: true };
 }
 
@@ -155,7 +146,6 @@ async function step(
   const { fields = {}, events = [] } = await extra(next, stored, now);
   const updated = { ...stateOf(next), ...fields, updatedAt: now };
   await deps.applications.update(id, input.version ?? stored.version, { $set: updated }, events);
-  deps.nudge();
   return { ...stored, ...updated, version: stored.version + 1 };
 }
 
@@ -173,13 +163,13 @@ export interface DecisionInput extends StepInput {
 }
 
 /** What the household gets, with the standards in force on `date`. */
-function determine(deps: AssistanceDeps, application: Application, household: StoredHousehold, date: string, oneOffAmountFen: number | undefined): Determination {
+function determine(standards: readonly StandardVersion[], application: Application, household: StoredHousehold, date: string, oneOffAmountFen: number | undefined): Determination {
   const composition = compositionOf(household);
   const regionCode = household.regionCode;
   const none: Determination = { monthlyAmountFen: null, oneOffAmountFen: null, perCapitaIncomeFen: null, coveredPersonCount: null, standardVersionId: null, effectiveFrom: date };
   switch (application.program) {
     case 'DIBAO': {
-      const payment = dibaoGapPayment(deps.standards, { household: composition, regionCode, date });
+      const payment = dibaoGapPayment(standards, { household: composition, regionCode, date });
       if (!payment.belowStandard) {
         throw new AssistanceError('ASSIST_NOT_ELIGIBLE', `家庭人均收入不低于低保标准 (per-capita income ${payment.perCapitaIncomeFen} fen is not below the 低保 standard of ${payment.monthlyStandardFen} fen)`, {
           field: 'decision',
@@ -192,7 +182,7 @@ function determine(deps: AssistanceDeps, application: Application, household: St
       return { ...none, monthlyAmountFen: payment.monthlyAmountFen, perCapitaIncomeFen: payment.perCapitaIncomeFen, coveredPersonCount: payment.coveredPersonKeys.length, standardVersionId: payment.standardVersionId };
     }
     case 'LOW_INCOME': {
-      const assessed = assessHouseholdIncome(deps.standards, { household: composition, regionCode, date });
+      const assessed = assessHouseholdIncome(standards, { household: composition, regionCode, date });
       if (assessed.band !== 'LOW_INCOME') {
         throw new AssistanceError('ASSIST_NOT_ELIGIBLE', `家庭人均收入不在低收入区间 (per-capita income ${assessed.perCapitaIncomeFen} fen is in band ${assessed.band})`, {
           field: 'decision',
@@ -204,14 +194,14 @@ function determine(deps: AssistanceDeps, application: Application, household: St
       return { ...none, perCapitaIncomeFen: assessed.perCapitaIncomeFen, coveredPersonCount: assessed.countedPersonKeys.length, standardVersionId: assessed.lowIncomeStandardVersionId };
     }
     case 'TEKUN': {
-      const amount = tekunMonthlyAmount(deps.standards, regionCode, date);
+      const amount = tekunMonthlyAmount(standards, regionCode, date);
       return { ...none, monthlyAmountFen: amount.monthlyAmountFen, coveredPersonCount: 1, standardVersionId: amount.standardVersionId };
     }
     case 'TEMPORARY_AID': {
       if (oneOffAmountFen === undefined || application.temporaryAidType === null || application.temporaryAidGrade === null) {
         throw new AssistanceError('ASSIST_INVALID_INPUT', 'oneOffAmountFen: 临时救助须给出救助金额 (temporary aid needs oneOffAmountFen)', { field: 'oneOffAmountFen', rule: 'is required to approve temporary aid' });
       }
-      const checked = checkTemporaryAidAmount(deps.standards, { regionCode, date, type: application.temporaryAidType, grade: application.temporaryAidGrade, grantingLevel: 'TOWN', amountFen: oneOffAmountFen });
+      const checked = checkTemporaryAidAmount(standards, { regionCode, date, type: application.temporaryAidType, grade: application.temporaryAidGrade, grantingLevel: 'TOWN', amountFen: oneOffAmountFen });
       return { ...none, oneOffAmountFen: checked.amountFen, standardVersionId: checked.dibaoStandardVersionId ?? checked.temporaryAidStandardVersionId };
     }
     case 'EXPENDITURE_HARDSHIP':
@@ -223,7 +213,7 @@ export async function decide(deps: AssistanceDeps, principal: Principal, id: str
   const action: ApplicationAction = input.decision === 'APPROVED' ? { type: 'APPROVE' } : { type: 'REJECT', reason: input.rejectionReason ?? 'OTHER' };
   return step(deps, principal, id, action, input, async (next, stored, now) => {
     const household = await deps.households.get(stored.householdId, principal.jurisdiction);
-    const determination = input.decision === 'APPROVED' ? determine(deps, next, household, chinaToday(now), input.oneOffAmountFen) : null;
+    const determination = input.decision === 'APPROVED' ? determine(await deps.standards.versions(), next, household, chinaToday(now), input.oneOffAmountFen) : null;
     const event = decidedEvent(deps, next, stored, household, now, { decision: input.decision, rejectionReason: input.decision === 'REJECTED' ? input.rejectionReason ?? 'OTHER' : null, determination, note: input.note ?? null });
     return {
       fields: { determination, decisionNote: input.note === undefined ? null : seal(deps.keyring, input.note, applicationContext(id, 'decisionNote')) },

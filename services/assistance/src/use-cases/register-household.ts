@@ -5,7 +5,7 @@
  * through the outbox, in one write.
  */
 import { randomUUID } from 'node:crypto';
-import type { HouseholdCompositionRecorded, HouseholdMember } from '@minzheng/contracts';
+import type { HouseholdCompositionRecorded } from '@minzheng/contracts';
 import { parseResidentId } from '@minzheng/identity/resident-id';
 import { requireRegion } from '@minzheng/identity/regions';
 import { requireJurisdiction, type Principal } from '@minzheng/service-kit/auth';
@@ -15,6 +15,7 @@ import { AssistanceError } from '../domain/errors.js';
 import { recordComposition } from '../domain/household.js';
 import type { StoredHousehold, StoredMember } from '../households/household.schema.js';
 import { householdContext, memberContext, seal } from '../protect.js';
+import { eventMembers, headRef } from '../households/household.people.js';
 import { atField } from '../validation.js';
 
 export interface MemberInput {
@@ -51,6 +52,31 @@ export function checkMembers(deps: AssistanceDeps, members: readonly MemberInput
   return checked;
 }
 
+type CheckedMember = ReturnType<typeof checkMembers>[number];
+
+/** A checked member as stored: personal fields sealed to this household and person. */
+export function storedMember(deps: AssistanceDeps, householdId: string, { member, info, personKey, fromDate }: CheckedMember): StoredMember {
+  return {
+    personKey,
+    idNumber: seal(deps.keyring, info.normalized, memberContext(householdId, personKey, 'idNumber')),
+    name: seal(deps.keyring, member.name, memberContext(householdId, personKey, 'name')),
+    phone: member.phone === undefined ? null : seal(deps.keyring, member.phone, memberContext(householdId, personKey, 'phone')),
+    birthDate: info.birthDate,
+    sex: info.sex,
+    relationToHead: member.relationToHead,
+    localHukou: member.localHukou,
+    livingTogether: member.livingTogether,
+    labourCapacity: member.labourCapacity,
+    monthlyIncomeFen: member.monthlyIncomeFen,
+    financialAssetsFen: member.financialAssetsFen,
+    disabilityKind: member.disabilityKind ?? null,
+    disabilityGrade: member.disabilityGrade ?? null,
+    seriouslyIll: member.seriouslyIll ?? null,
+    fromDate,
+    toDate: null,
+  };
+}
+
 export async function registerHousehold(deps: AssistanceDeps, principal: Principal, input: RegisterHouseholdInput): Promise<StoredHousehold> {
   const now = deps.now();
   const today = chinaToday(now);
@@ -72,50 +98,8 @@ export async function registerHousehold(deps: AssistanceDeps, principal: Princip
     toDate: null,
   })));
 
-  const members: StoredMember[] = checked.map(({ member, info, personKey, fromDate }) => ({
-    personKey,
-    idNumber: seal(deps.keyring, info.normalized, memberContext(id, personKey, 'idNumber')),
-    name: seal(deps.keyring, member.name, memberContext(id, personKey, 'name')),
-    phone: member.phone === undefined ? null : seal(deps.keyring, member.phone, memberContext(id, personKey, 'phone')),
-    birthDate: info.birthDate,
-    sex: info.sex,
-    relationToHead: member.relationToHead,
-    localHukou: member.localHukou,
-    livingTogether: member.livingTogether,
-    labourCapacity: member.labourCapacity,
-    monthlyIncomeFen: member.monthlyIncomeFen,
-    financialAssetsFen: member.financialAssetsFen,
-    disabilityKind: member.disabilityKind ?? null,
-    disabilityGrade: member.disabilityGrade ?? null,
-    seriouslyIll: member.seriouslyIll ?? null,
-    fromDate,
-    toDate: null,
-  }));
-  const head = checked.find(({ member }) => member.relationToHead === 'HEAD');
-  const eventMembers: HouseholdMember[] = checked.map(({ member, info, personKey, fromDate }) => ({
-    person: { personKey, idNumber: info.normalized, name: member.name },
-    relationToHead: member.relationToHead,
-    livingTogether: member.livingTogether,
-    labourCapacity: member.labourCapacity,
-    disabilityKind: member.disabilityKind ?? null,
-    disabilityGrade: member.disabilityGrade ?? null,
-    seriouslyIll: member.seriouslyIll ?? null,
-    fromDate,
-    toDate: null,
-  }));
-  const event = deps.publisher.prepare('assistance.household-composition-recorded', {
-    envelope: envelope({
-      eventId: randomUUID(),
-      occurredAt: now,
-      recordId: id,
-      regionCode: input.regionCode,
-      person: head ? { personKey: head.personKey, idNumber: head.info.normalized, name: head.member.name } : null,
-      householdId: id,
-    }, now),
-    recordReason: input.reason,
-    members: eventMembers,
-  });
-  const household: Omit<StoredHousehold, 'outbox' | 'outboxPending'> = {
+  const members = checked.map((one) => storedMember(deps, id, one));
+  const household: StoredHousehold = {
     _id: id,
     regionCode: input.regionCode,
     townCode: input.regionCode.slice(0, 9),
@@ -125,8 +109,15 @@ export async function registerHousehold(deps: AssistanceDeps, principal: Princip
     createdBy: principal.subject,
     createdAt: now,
     updatedAt: now,
+    outbox: [],
+    outboxPending: true,
   };
-  await deps.households.insert(household, [event]);
-  deps.nudge();
-  return { ...household, outbox: [], outboxPending: true };
+  const event = deps.publisher.prepare('assistance.household-composition-recorded', {
+    envelope: envelope({ eventId: randomUUID(), occurredAt: now, recordId: id, regionCode: input.regionCode, person: headRef(deps.keyring, household), householdId: id }, now),
+    recordReason: input.reason,
+    members: eventMembers(deps.keyring, household),
+  });
+  const { outbox: _outbox, outboxPending: _pending, ...record } = household;
+  await deps.households.insert(record, [event]);
+  return household;
 }
