@@ -130,7 +130,8 @@ function standardChanged(deps: AssistanceDeps, version: StandardVersion, existin
     tierLowerBound: null,
     tierUpperBound: null,
     sourceDocument: version.source ?? '',
-  });
+    // Keyed by version id, as the topic's contract says (the default would be the event id).
+  }, { key: version.id });
 }
 
 function stored(version: StandardVersion, createdBy: string, now: Date): Omit<StoredStandard, 'outbox' | 'outboxPending'> {
