@@ -51,6 +51,21 @@ export const ApplicationView = Type.Object({
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
+}, {
+  examples: [
+    {
+      id: 'APP-5b0d7c2e-8f0a-4f7e-9d0e-2b1c3d4e5f60', householdId: 'HH-1b6f0c1e-5a0e-4d55-9f55-0f3b8f3f1f7a', regionCode: '442000001001', program: 'DIBAO', channel: 'WINDOW', status: 'APPROVED',
+      allowedActions: ['PAY'], aidFirst: false, reviewPending: false, temporaryAidType: null, temporaryAidGrade: null, applicantPersonKey: 'pk_3q2hY7', reason: '户主患病，收入下降',
+      declaredMonthlyIncomeFen: 80000, householdSize: 2, submitterId: 'clerk', reviewerId: 'reviewer', approverId: 'approver', payerId: null, rejectionReason: null,
+      determination: { monthlyAmountFen: 144000, oneOffAmountFen: null, perCapitaIncomeFen: 40000, coveredPersonCount: 2, standardVersionId: 'DIBAO-442000-2021-01-01', effectiveFrom: '2026-11-03' },
+      paymentId: null,
+      history: [
+        { action: 'REVIEW', from: 'SUBMITTED', to: 'REVIEWED', actorId: 'reviewer', at: '2026-11-02T06:00:00.000Z' },
+        { action: 'APPROVE', from: 'REVIEWED', to: 'APPROVED', actorId: 'approver', at: '2026-11-03T02:00:00.000Z' },
+      ],
+      version: 3, createdAt: '2026-11-02T03:00:00.000Z', updatedAt: '2026-11-03T02:00:00.000Z',
+    },
+  ],
 });
 export type ApplicationView = Static<typeof ApplicationView>;
 

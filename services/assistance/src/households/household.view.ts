@@ -46,6 +46,17 @@ export const HouseholdView = Type.Object({
   version: Type.Integer({ description: '版本号，修改时用于并发控制 (version, for optimistic concurrency)' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
+}, {
+  examples: [
+    {
+      id: 'HH-1b6f0c1e-5a0e-4d55-9f55-0f3b8f3f1f7a', regionCode: '442000001001', townCode: '442000001', address: '中山市石岐街道某路12号', masked: false,
+      members: [
+        { personKey: 'pk_3q2hY7', idNumber: '442000196803021018', name: '陈志强', phone: null, birthDate: '1968-03-02', sex: 'M', relationToHead: 'HEAD', localHukou: true, livingTogether: true, labourCapacity: 'PARTIAL', monthlyIncomeFen: 80000, financialAssetsFen: 0, disabilityKind: null, disabilityGrade: null, seriouslyIll: null, fromDate: '2026-11-02', toDate: null },
+        { personKey: 'pk_9xW1eR', idNumber: '442000197005062020', name: '李秀英', phone: null, birthDate: '1970-05-06', sex: 'F', relationToHead: 'SPOUSE', localHukou: true, livingTogether: true, labourCapacity: 'NONE', monthlyIncomeFen: 0, financialAssetsFen: 0, disabilityKind: null, disabilityGrade: null, seriouslyIll: true, fromDate: '2026-11-02', toDate: null },
+      ],
+      version: 1, createdAt: '2026-11-02T03:00:00.000Z', updatedAt: '2026-11-02T03:00:00.000Z',
+    },
+  ],
 });
 export type HouseholdView = Static<typeof HouseholdView>;
 

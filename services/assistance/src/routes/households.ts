@@ -63,7 +63,7 @@ const HouseholdSummary = Type.Object({
   memberCount: Type.Integer({ description: '现有成员数 (current members)' }),
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
-});
+}, { examples: [{ id: 'HH-1b6f0c1e-5a0e-4d55-9f55-0f3b8f3f1f7a', regionCode: '442000001001', townCode: '442000001', headName: '陈**', memberCount: 2, version: 1, createdAt: '2026-11-02T03:00:00.000Z' }] });
 
 const errors = { 400: Type.Ref('ErrorResponse'), 401: Type.Ref('ErrorResponse'), 403: Type.Ref('ErrorResponse'), 404: Type.Ref('ErrorResponse'), 409: Type.Ref('ErrorResponse') };
 

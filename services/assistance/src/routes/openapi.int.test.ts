@@ -1,6 +1,6 @@
 /**
- * The OpenAPI document: every route has a summary and a tag, every request body has examples,
- * and the examples are accepted by the API itself.
+ * The OpenAPI document: every route has a summary and a tag, every request body and every success
+ * response has examples, and the request examples are accepted by the API itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../test-support/service.js';
@@ -23,6 +23,7 @@ interface Operation {
   summary?: string;
   tags?: string[];
   requestBody?: { content: Record<string, Media> };
+  responses?: Record<string, { content?: Record<string, Media> }>;
 }
 
 describe('GET /docs/json', () => {
@@ -36,6 +37,14 @@ describe('GET /docs/json', () => {
       const body = operation.requestBody?.content['application/json'];
       if (body) {
         expect(examplesOf(body).length, `${method} ${path} examples`).toBeGreaterThan(0);
+      }
+      // Every success answer of the service's own routes has an example too (operations routes are the kit's).
+      if (operation.tags?.includes('operations') === true) continue;
+      const successes = Object.entries(operation.responses ?? {}).filter(([code]) => code.startsWith('2'));
+      expect(successes.length, `${method} ${path} success responses`).toBeGreaterThan(0);
+      for (const [code, response] of successes) {
+        const media = response.content?.['application/json'];
+        expect(media ? examplesOf(media).length : 0, `${method} ${path} ${code} response example`).toBeGreaterThan(0);
       }
     }
     const householdBody = spec.paths['/households']?.post?.requestBody?.content['application/json'];

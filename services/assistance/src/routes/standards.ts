@@ -4,7 +4,7 @@ import type { App } from '@minzheng/service-kit/app';
 import { chinaToday, type AssistanceDeps } from '../deps.js';
 import { standardOn } from '../domain/standards.js';
 import { ProgramSchema } from '../applications/application.view.js';
-import { StandardView, standardView } from '../standards/standard.view.js';
+import { STANDARD_EXAMPLE, StandardView, standardView } from '../standards/standard.view.js';
 import { publishStandard } from '../use-cases/standards.js';
 import { errorResponses, principalOf } from './common.js';
 
@@ -18,7 +18,7 @@ export function standardRoutes(app: App, deps: AssistanceDeps): void {
       tags: ['standards'],
       summary: '救助标准版本列表 (every standard version, by program, region and date)',
       querystring: Type.Object({ program: Type.Optional(ProgramSchema), regionCode: Type.Optional(RegionCode) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(StandardView) }), ...errorResponses },
+      response: { 200: Type.Object({ items: Type.Array(StandardView) }, { examples: [{ items: [STANDARD_EXAMPLE] }] }), ...errorResponses },
     },
   }, async (request) => {
     const { program, regionCode } = request.query;

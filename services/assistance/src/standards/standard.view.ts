@@ -5,6 +5,8 @@ import type { StoredStandard } from './standard.schema.js';
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
+export const STANDARD_EXAMPLE = { id: 'DIBAO-442000-2021-01-01', program: 'DIBAO', regionCode: '442000', effectiveFrom: '2021-01-01', source: '[004] 2014; [000] 2016 and 2020; [001] 2021', monthlyStandardFen: 112000, categoricalSupplements: null, lowIncomeMultiplierPermille: null, temporaryAidFloorPermille: null, rigidExpenditureRatioPermille: null, createdBy: 'system', createdAt: '2026-11-01T00:00:00.000Z' };
+
 export const StandardView = Type.Object(
   {
     id: Type.String({ description: '版本编号，金额记录所引用 (version id, cited by every amount computed with it)' }),
@@ -22,7 +24,7 @@ export const StandardView = Type.Object(
   },
   {
     examples: [
-      { id: 'DIBAO-442000-2021-01-01', program: 'DIBAO', regionCode: '442000', effectiveFrom: '2021-01-01', source: '[004] 2014; [000] 2016 and 2020; [001] 2021', monthlyStandardFen: 112000, categoricalSupplements: null, lowIncomeMultiplierPermille: null, temporaryAidFloorPermille: null, rigidExpenditureRatioPermille: null, createdBy: 'system', createdAt: '2026-11-01T00:00:00.000Z' },
+      STANDARD_EXAMPLE,
     ],
   },
 );

@@ -58,6 +58,8 @@ export async function startTestService(): Promise<TestService> {
     now: () => clock ?? new Date(),
   });
   await app.ready();
+  // The standards seeded at start carry their events: relay them now, so each test sees only its own.
+  await relay.drain();
   return {
     app,
     connection,
