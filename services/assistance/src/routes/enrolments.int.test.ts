@@ -122,3 +122,54 @@ describe('a 低保 enrolment from approval to gradual exit', () => {
     expect((await get(`/enrolments/${enrolment.id}`, 'other', 'caseworker', '442000002')).json()).toMatchObject({ code: 'ASSIST_NOT_FOUND' });
   });
 });
+
+describe('enrolment refusals and the other steps', () => {
+  it('refuses an enrolment before approval and for temporary aid, takes an explicit amount, and cuts a gradual exit short', async () => {
+    service.setNow('2026-03-10T02:00:00Z');
+    const registered = await post('/households', 'clerk', 'caseworker', {
+      regionCode: `${TOWN}005`,
+      address: '中山市石岐街道某里2号',
+      reason: 'APPLICATION',
+      members: [{ idNumber: idNumber('1955-12-12', 'F'), name: '郑婆', relationToHead: 'HEAD', localHukou: true, livingTogether: true, labourCapacity: 'NONE', monthlyIncomeFen: 0, financialAssetsFen: 0 }],
+    });
+    const householdId = registered.json<{ id: string }>().id;
+    const dibao = (await post('/applications', 'clerk', 'caseworker', { householdId, program: 'DIBAO', channel: 'WINDOW' })).json<{ id: string }>().id;
+    const early = await post('/enrolments', 'clerk', 'caseworker', { applicationId: dibao });
+    expect([early.statusCode, early.json()]).toMatchObject([409, { code: 'ASSIST_ILLEGAL_TRANSITION', details: { field: 'applicationId', from: 'SUBMITTED' } }]);
+    await post(`/applications/${dibao}/review`, 'reviewer', 'caseworker');
+    await post(`/applications/${dibao}/decision`, 'approver', 'supervisor', { decision: 'APPROVED' });
+
+    const aid = (await post('/applications', 'clerk', 'caseworker', { householdId, program: 'TEMPORARY_AID', channel: 'WINDOW', temporaryAidType: 'EMERGENCY', temporaryAidGrade: 'ORDINARY' })).json<{ id: string }>().id;
+    await post(`/applications/${aid}/review`, 'reviewer', 'caseworker');
+    expect((await post(`/applications/${aid}/decision`, 'approver', 'supervisor', { decision: 'APPROVED', oneOffAmountFen: 300_000 })).statusCode).toBe(200);
+    const oneOff = await post('/enrolments', 'clerk', 'caseworker', { applicationId: aid });
+    expect([oneOff.statusCode, oneOff.json()]).toMatchObject([400, { code: 'ASSIST_INVALID_INPUT', details: { field: 'applicationId' } }]);
+
+    const started = await post('/enrolments', 'clerk', 'caseworker', { applicationId: dibao });
+    expect(started.json()).toMatchObject({ startDate: '2026-04-01', amounts: [{ monthlyAmountFen: 112_000 }] });
+    const id = started.json<{ id: string }>().id;
+    const notEnded = await post(`/enrolments/${id}/gradual-exit-shortening`, 'approver', 'supervisor', { endDate: '2026-09-30', reason: 'MOVED_AWAY' });
+    expect([notEnded.statusCode, notEnded.json()]).toMatchObject([409, { code: 'ASSIST_ILLEGAL_TRANSITION', details: { allowedActions: ['CHANGE_AMOUNT', 'END'] } }]);
+    const byCaseworker = await post(`/enrolments/${id}/amount-changes`, 'clerk', 'caseworker', { effectiveFrom: '2026-05-01', monthlyAmountFen: 100_000 });
+    expect(byCaseworker.statusCode).toBe(403);
+    const explicit = await post(`/enrolments/${id}/amount-changes`, 'approver', 'supervisor', { effectiveFrom: '2026-05-01', monthlyAmountFen: 100_000, reason: '复核调整' });
+    expect(explicit.json<{ amounts: { from: string; monthlyAmountFen: number }[] }>().amounts.map(({ from, monthlyAmountFen }) => [from, monthlyAmountFen])).toEqual([['2026-04-01', 112_000], ['2026-05-01', 100_000]]);
+    const backwards = await post(`/enrolments/${id}/amount-changes`, 'approver', 'supervisor', { effectiveFrom: '2026-04-01', monthlyAmountFen: 90_000 });
+    expect([backwards.statusCode, backwards.json()]).toMatchObject([400, { code: 'ASSIST_DATE_ORDER' }]);
+
+    service.setNow('2026-04-02T02:00:00Z');
+    expect(await runPayments('2026-04', 'payer')).toMatchObject({ paid: 1, totalFen: 112_000 });
+    expect((await get('/payment-runs?month=2026-04', 'analyst-1', 'analyst')).json()).toMatchObject({ total: 1, items: [{ month: '2026-04', status: 'COMPLETED', paid: 1 }] });
+    const analystRun = await service.app.inject({ method: 'POST', url: '/payment-runs', payload: { month: '2026-04' }, headers: await headers('analyst-1', 'analyst') });
+    expect(analystRun.statusCode).toBe(403);
+
+    service.setNow('2026-07-02T02:00:00Z');
+    const ended = await post(`/enrolments/${id}/end`, 'approver', 'supervisor', { endDate: '2026-06-30', reason: 'GRADUAL_EXIT', gradualExit: { endDate: '2026-12-31' } });
+    expect(ended.json()).toMatchObject({ status: 'ENDED', gradualExit: { endDate: '2026-12-31', monthlyAmountFen: 100_000, cutShortReason: null } });
+    const shortened = await post(`/enrolments/${id}/gradual-exit-shortening`, 'approver', 'supervisor', { endDate: '2026-09-30', reason: 'MOVED_AWAY', note: '迁往外市' });
+    expect(shortened.json()).toMatchObject({ gradualExit: { endDate: '2026-09-30', cutShortReason: 'MOVED_AWAY' }, allowedActions: ['SHORTEN_GRADUAL_EXIT'] });
+    const events = await service.events(householdId, 9);
+    const ends = events.filter((event) => event.eventType === 'assistance.enrolment-ended');
+    expect(ends.map((event) => event.value.gradualExitEndDate)).toEqual(['2026-12-31', '2026-09-30']);
+  });
+});
