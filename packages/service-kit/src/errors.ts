@@ -132,3 +132,18 @@ function isCodedClientError(error: unknown): error is Error & { code: string; st
 function bodyOf(code: string, message: string, details: unknown): ErrorBody {
   return details === undefined ? { code, message } : { code, message, details };
 }
+
+/**
+ * Runs a check on one input field: an identity error (ID number, region) keeps its own code
+ * (`ID_CHECK_DIGIT`, `REGION_UNKNOWN`, ...) and gains `details.field` and the field in its message.
+ */
+export function atField<T>(field: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof IdentityError) {
+      throw new ServiceError(error.code, 400, `${field}: ${error.message}`, { ...error.details, field }, { cause: error });
+    }
+    throw error;
+  }
+}

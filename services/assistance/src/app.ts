@@ -23,7 +23,7 @@ import { EnrolmentRepository } from './enrolments/enrolment.repository.js';
 import { enrolmentModel } from './enrolments/enrolment.schema.js';
 import { PaymentRunRepository } from './payment-runs/payment-run.repository.js';
 import { paymentRunModel } from './payment-runs/payment-run.schema.js';
-import type { OutboxNudge } from './repository.js';
+import type { OutboxNudge } from '@minzheng/service-kit/repository';
 import { applicationRoutes } from './routes/applications.js';
 import { economicCheckRoutes } from './routes/economic-checks.js';
 import { enrolmentRoutes } from './routes/enrolments.js';

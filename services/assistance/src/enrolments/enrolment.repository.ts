@@ -1,12 +1,13 @@
 /** Enrolments in the store (see `repository.ts`). */
 import type { Connection } from 'mongoose';
-import { ScopedRepository, type OutboxNudge } from '../repository.js';
-import { regionScope } from '../scope.js';
+import { ScopedRepository } from '@minzheng/service-kit/repository';
+import { repositoryOptions, type OutboxNudge } from '../repository.js';
+import { regionScope } from '@minzheng/service-kit/repository';
 import { enrolmentModel, type StoredEnrolment } from './enrolment.schema.js';
 
 export class EnrolmentRepository extends ScopedRepository<StoredEnrolment> {
   constructor(connection: Connection, nudge?: OutboxNudge) {
-    super(enrolmentModel(connection), '保障记录', nudge);
+    super(enrolmentModel(connection), repositoryOptions('保障记录', nudge));
   }
 
   /** The household's ACTIVE enrolment in `program`, if any. */

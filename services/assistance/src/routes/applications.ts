@@ -2,15 +2,13 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { App } from '@minzheng/service-kit/app';
 import type { AccessAudit } from '@minzheng/service-kit/audit';
-import type { Principal } from '@minzheng/service-kit/auth';
 import { APPLICATION_STATUSES } from '../domain/application-workflow.js';
 import type { AssistanceDeps } from '../deps.js';
 import { seesPersonalData } from '../households/household.view.js';
 import { ApplicationView, ChannelSchema, ProgramSchema, RejectionReasonSchema, TemporaryAidGradeSchema, TemporaryAidTypeSchema, applicationView } from '../applications/application.view.js';
 import { decide, pay, review, submit, withdraw } from '../use-cases/applications.js';
-import { PageQuery, pageOf, pageSchema } from './paging.js';
+import { PageQuery, RegionCodeSchema, errorResponses, pageOf, pageSchema, principalOf } from '@minzheng/service-kit/routes';
 
-const errors = { 400: Type.Ref('ErrorResponse'), 401: Type.Ref('ErrorResponse'), 403: Type.Ref('ErrorResponse'), 404: Type.Ref('ErrorResponse'), 409: Type.Ref('ErrorResponse'), 422: Type.Ref('ErrorResponse') };
 const Params = Type.Object({ id: Type.String({ description: '申请编号 (application id)' }) });
 const StepBody = Type.Object(
   {
@@ -19,11 +17,6 @@ const StepBody = Type.Object(
   },
   { additionalProperties: false, examples: [{ note: '已入户核实家庭收入', version: 1 }] },
 );
-
-function principalOf(request: { principal: Principal | undefined }): Principal {
-  if (!request.principal) throw new Error('route without principal');
-  return request.principal;
-}
 
 export function applicationRoutes(app: App, deps: AssistanceDeps, audit: AccessAudit): void {
   app.post('/applications', {
@@ -51,7 +44,7 @@ export function applicationRoutes(app: App, deps: AssistanceDeps, audit: AccessA
           ],
         },
       ),
-      response: { 201: ApplicationView, ...errors },
+      response: { 201: ApplicationView, ...errorResponses },
     },
   }, async (request, reply) => {
     const principal = principalOf(request);
@@ -61,7 +54,7 @@ export function applicationRoutes(app: App, deps: AssistanceDeps, audit: AccessA
 
   app.post('/applications/:id/review', {
     config: { roles: ['caseworker', 'supervisor'] },
-    schema: { tags: ['applications'], summary: '审核 (review: the reviewer may not approve or pay the same application)', params: Params, body: StepBody, response: { 200: ApplicationView, ...errors } },
+    schema: { tags: ['applications'], summary: '审核 (review: the reviewer may not approve or pay the same application)', params: Params, body: StepBody, response: { 200: ApplicationView, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
     return applicationView(await review(deps, principal, request.params.id, request.body), principal, deps.keyring);
@@ -91,7 +84,7 @@ export function applicationRoutes(app: App, deps: AssistanceDeps, audit: AccessA
           ],
         },
       ),
-      response: { 200: ApplicationView, ...errors },
+      response: { 200: ApplicationView, ...errorResponses },
     },
   }, async (request) => {
     const principal = principalOf(request);
@@ -100,7 +93,7 @@ export function applicationRoutes(app: App, deps: AssistanceDeps, audit: AccessA
 
   app.post('/applications/:id/payment', {
     config: { roles: ['caseworker', 'supervisor'] },
-    schema: { tags: ['applications'], summary: '发放 (pay: the payer may not have reviewed, approved or submitted it)', description: '事件 assistance.payment-issued。', params: Params, body: StepBody, response: { 200: ApplicationView, ...errors } },
+    schema: { tags: ['applications'], summary: '发放 (pay: the payer may not have reviewed, approved or submitted it)', description: '事件 assistance.payment-issued。', params: Params, body: StepBody, response: { 200: ApplicationView, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
     return applicationView(await pay(deps, principal, request.params.id, request.body), principal, deps.keyring);
@@ -108,7 +101,7 @@ export function applicationRoutes(app: App, deps: AssistanceDeps, audit: AccessA
 
   app.post('/applications/:id/withdrawal', {
     config: { roles: ['caseworker', 'supervisor'] },
-    schema: { tags: ['applications'], summary: '撤回申请 (withdraw, before a decision)', params: Params, body: StepBody, response: { 200: ApplicationView, ...errors } },
+    schema: { tags: ['applications'], summary: '撤回申请 (withdraw, before a decision)', params: Params, body: StepBody, response: { 200: ApplicationView, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
     return applicationView(await withdraw(deps, principal, request.params.id, request.body), principal, deps.keyring);
@@ -116,7 +109,7 @@ export function applicationRoutes(app: App, deps: AssistanceDeps, audit: AccessA
 
   app.get('/applications/:id', {
     config: { roles: ['caseworker', 'supervisor', 'analyst', 'admin'] },
-    schema: { tags: ['applications'], summary: '查看申请 (one application)', params: Params, response: { 200: ApplicationView, ...errors } },
+    schema: { tags: ['applications'], summary: '查看申请 (one application)', params: Params, response: { 200: ApplicationView, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
     const application = await deps.applications.get(request.params.id, principal.jurisdiction);
@@ -135,7 +128,7 @@ export function applicationRoutes(app: App, deps: AssistanceDeps, audit: AccessA
       querystring: Type.Object(
         {
           ...PageQuery.properties,
-          regionCode: Type.Optional(Type.String({ pattern: '^\\d{6}(\\d{3}(\\d{3})?)?$' })),
+          regionCode: Type.Optional(RegionCodeSchema),
           program: Type.Optional(ProgramSchema),
           status: Type.Optional(Type.Enum(APPLICATION_STATUSES)),
           submittedFrom: Type.Optional(Type.String({ format: 'date', description: '受理日期起（含） (submitted on or after)' })),
@@ -143,7 +136,7 @@ export function applicationRoutes(app: App, deps: AssistanceDeps, audit: AccessA
         },
         { additionalProperties: false },
       ),
-      response: { 200: pageSchema(ApplicationView), ...errors },
+      response: { 200: pageSchema(ApplicationView), ...errorResponses },
     },
   }, async (request) => {
     const principal = principalOf(request);

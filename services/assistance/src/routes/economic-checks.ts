@@ -4,8 +4,7 @@ import type { App } from '@minzheng/service-kit/app';
 import type { AssistanceDeps } from '../deps.js';
 import { EconomicCheckView, PurposeSchema, RigidExpenditureSchema, economicCheckView } from '../economic-checks/economic-check.view.js';
 import { recordEconomicCheck } from '../use-cases/economic-checks.js';
-import { errorResponses, principalOf } from './common.js';
-import { PageQuery, pageOf, pageSchema } from './paging.js';
+import { PageQuery, errorResponses, pageOf, pageSchema, principalOf } from '@minzheng/service-kit/routes';
 
 const Params = Type.Object({ id: Type.String({ description: '家庭编号 (household id)' }) });
 const fen = (description: string) => Type.Integer({ minimum: 0, description });

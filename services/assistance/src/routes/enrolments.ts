@@ -6,11 +6,10 @@ import { EndReasonSchema, EnrolmentProgramSchema, EnrolmentView, SupportModeSche
 import { PaymentRunView, paymentRunView } from '../payment-runs/payment-run.view.js';
 import { changeAmount, end, shorten, startFromApplication } from '../use-cases/enrolments.js';
 import { startPaymentRun } from '../use-cases/payment-runs.js';
-import { PageQuery, pageOf, pageSchema } from './paging.js';
-import { errorResponses, principalOf } from './common.js';
+import { PageQuery, RegionCodeSchema, errorResponses, pageOf, pageSchema, principalOf } from '@minzheng/service-kit/routes';
 
 const Params = Type.Object({ id: Type.String({ description: '编号 (id)' }) });
-const RegionQuery = Type.Optional(Type.String({ pattern: '^\\d{6}(\\d{3}(\\d{3})?)?$', description: '区划代码前缀 (region code prefix)' }));
+const RegionQuery = Type.Optional(RegionCodeSchema);
 const Version = Type.Optional(Type.Integer({ minimum: 1, description: '读取时的版本号 (the version you read)' }));
 
 export function enrolmentRoutes(app: App, deps: AssistanceDeps): void {

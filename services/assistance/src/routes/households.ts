@@ -10,7 +10,7 @@ import { changeComposition } from '../use-cases/composition-changes.js';
 import { headOf } from '../households/household.people.js';
 import { memberContext, unseal } from '../protect.js';
 import { maskName } from '@minzheng/identity/masking';
-import { PageQuery, pageOf, pageSchema } from './paging.js';
+import { PageQuery, RegionCodeSchema, errorResponses, pageOf, pageSchema, principalOf } from '@minzheng/service-kit/routes';
 
 const MemberProperties = {
     idNumber: Type.String({ description: '公民身份号码 (resident ID number, 18 characters, GB 11643)', examples: ['442000194107190425'] }),
@@ -65,7 +65,6 @@ const HouseholdSummary = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 }, { examples: [{ id: 'HH-1b6f0c1e-5a0e-4d55-9f55-0f3b8f3f1f7a', regionCode: '442000001001', townCode: '442000001', headName: '陈**', memberCount: 2, version: 1, createdAt: '2026-11-02T03:00:00.000Z' }] });
 
-const errors = { 400: Type.Ref('ErrorResponse'), 401: Type.Ref('ErrorResponse'), 403: Type.Ref('ErrorResponse'), 404: Type.Ref('ErrorResponse'), 409: Type.Ref('ErrorResponse') };
 
 export function householdRoutes(app: App, deps: AssistanceDeps, audit: AccessAudit): void {
   app.post('/households', {
@@ -75,11 +74,10 @@ export function householdRoutes(app: App, deps: AssistanceDeps, audit: AccessAud
       summary: '登记家庭及成员 (register a household and its members)',
       description: '身份证号按 GB 11643 校验；村居代码须在区划表内且在调用者管辖范围内；恰有一名户主。事件 assistance.household-composition-recorded 经发件箱发布。',
       body: RegisterHouseholdBody,
-      response: { 201: HouseholdView, ...errors },
+      response: { 201: HouseholdView, ...errorResponses },
     },
   }, async (request, reply) => {
-    const principal = request.principal;
-    if (!principal) throw new Error('route without principal');
+    const principal = principalOf(request);
     const household = await registerHousehold(deps, principal, request.body);
     await audit.record(request, { action: 'write', resource: 'household', resourceId: household._id, personKeys: household.members.map((member) => member.personKey) });
     return reply.code(201).header('location', `/households/${household._id}`).send(householdView(household, principal, deps.keyring));
@@ -91,11 +89,10 @@ export function householdRoutes(app: App, deps: AssistanceDeps, audit: AccessAud
       tags: ['households'],
       summary: '查看家庭 (one household; personal fields masked unless caseworker/supervisor)',
       params: Type.Object({ id: Type.String() }),
-      response: { 200: HouseholdView, ...errors },
+      response: { 200: HouseholdView, ...errorResponses },
     },
   }, async (request) => {
-    const principal = request.principal;
-    if (!principal) throw new Error('route without principal');
+    const principal = principalOf(request);
     const household = await deps.households.get(request.params.id, principal.jurisdiction);
     if (seesPersonalData(principal)) {
       await audit.record(request, { action: 'read', resource: 'household', resourceId: household._id, personKeys: household.members.map((member) => member.personKey) });
@@ -108,12 +105,11 @@ export function householdRoutes(app: App, deps: AssistanceDeps, audit: AccessAud
     schema: {
       tags: ['households'],
       summary: '家庭列表（分页，按区划筛选） (households in the caller\'s jurisdiction, newest first)',
-      querystring: Type.Object({ ...PageQuery.properties, regionCode: Type.Optional(Type.String({ pattern: '^\\d{6}(\\d{3}(\\d{3})?)?$', description: '区划代码前缀 (region code prefix)' })) }, { additionalProperties: false }),
-      response: { 200: pageSchema(HouseholdSummary), ...errors },
+      querystring: Type.Object({ ...PageQuery.properties, regionCode: Type.Optional(RegionCodeSchema) }, { additionalProperties: false }),
+      response: { 200: pageSchema(HouseholdSummary), ...errorResponses },
     },
   }, async (request) => {
-    const principal = request.principal;
-    if (!principal) throw new Error('route without principal');
+    const principal = principalOf(request);
     const { regionCode } = request.query;
     const result = await deps.households.list(principal.jurisdiction, regionCode, {}, pageOf(request.query));
     return {
@@ -172,11 +168,10 @@ export function householdRoutes(app: App, deps: AssistanceDeps, audit: AccessAud
           ],
         },
       ),
-      response: { 200: HouseholdView, ...errors },
+      response: { 200: HouseholdView, ...errorResponses },
     },
   }, async (request) => {
-    const principal = request.principal;
-    if (!principal) throw new Error('route without principal');
+    const principal = principalOf(request);
     const household = await changeComposition(deps, principal, request.params.id, request.body);
     await audit.record(request, { action: 'write', resource: 'household', resourceId: household._id, personKeys: household.members.map((member) => member.personKey) });
     return householdView(household, principal, deps.keyring);

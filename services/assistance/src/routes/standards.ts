@@ -6,9 +6,9 @@ import { standardOn } from '../domain/standards.js';
 import { ProgramSchema } from '../applications/application.view.js';
 import { STANDARD_EXAMPLE, StandardView, standardView } from '../standards/standard.view.js';
 import { publishStandard } from '../use-cases/standards.js';
-import { errorResponses, principalOf } from './common.js';
+import { RegionCodeSchema, errorResponses, principalOf } from '@minzheng/service-kit/routes';
 
-const RegionCode = Type.String({ pattern: '^\\d{6}(\\d{3}(\\d{3})?)?$', description: '区划代码：6位全市，9位镇街，12位村居 (region code)' });
+const RegionCode = RegionCodeSchema;
 const readers = ['caseworker', 'supervisor', 'analyst', 'admin', 'department-system'] as const;
 
 export function standardRoutes(app: App, deps: AssistanceDeps): void {

@@ -7,15 +7,8 @@ import type { PreparedEvent } from '@minzheng/event-bus/publisher';
 import { outboxFields } from '@minzheng/service-kit/outbox';
 import type { Connection, Model } from 'mongoose';
 import type { StandardVersion } from '../domain/standards.js';
-import type { OutboxNudge } from '../repository.js';
+import type { OutboxNudge } from '@minzheng/service-kit/repository';
 import { standardModel, type StoredStandard } from './standard.schema.js';
-
-/** MongoDB's duplicate-key error code (FerretDB answers with the same). */
-const DUPLICATE_KEY = 11_000;
-
-export function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === DUPLICATE_KEY;
-}
 
 export class StandardBook {
   private readonly model: Model<StoredStandard>;

@@ -32,7 +32,7 @@ import { envelope } from '../events.js';
 import { coveredMembers, headOf, headRef, personRef } from '../households/household.people.js';
 import type { StoredHousehold } from '../households/household.schema.js';
 import { toDomain, type SUPPORT_MODES, type StoredEnrolment } from '../enrolments/enrolment.schema.js';
-import { isDuplicateKey } from '../standards/standard-book.js';
+import { isDuplicateKey } from '@minzheng/service-kit/repository';
 import { compositionOf } from './applications.js';
 
 const isEnrolmentProgram = (program: string): program is EnrolmentProgram => (ENROLMENT_PROGRAMS as readonly string[]).includes(program);

@@ -19,7 +19,8 @@ import type { Logger } from 'pino';
 import { chinaToday, type AssistanceDeps } from '../deps.js';
 import { firstDayOfMonth, lastDayOfMonth, monthOf } from '../domain/dates.js';
 import { monthlyPayments } from '../domain/enrolment.js';
-import { AssistanceError, isAssistanceError } from '../domain/errors.js';
+import { ServiceError } from '@minzheng/service-kit/errors';
+import { AssistanceError } from '../domain/errors.js';
 import { envelope } from '../events.js';
 import { headRef } from '../households/household.people.js';
 import { toDomain, type PaidMonth, type StoredEnrolment } from '../enrolments/enrolment.schema.js';
@@ -71,7 +72,7 @@ async function payOne(deps: AssistanceDeps, principal: Principal, runId: string,
       await deps.enrolments.update(enrolment._id, enrolment.version, { $push: { payments: paid }, $set: { updatedAt: now } }, [event]);
       return { kind: 'paid', amountFen: due.amountFen };
     } catch (error) {
-      if (!isAssistanceError(error, 'ASSIST_CONCURRENT_CHANGE') || attempt > 0) throw error;
+      if (!(error instanceof ServiceError && error.code === 'ASSIST_CONCURRENT_CHANGE') || attempt > 0) throw error;
       enrolment = await deps.enrolments.get(enrolment._id, principal.jurisdiction);
     }
   }
@@ -92,7 +93,7 @@ async function execute(deps: AssistanceDeps, principal: Principal, run: StoredPa
       try {
         outcome = await payOne(deps, principal, run._id, run.month, enrolment, now);
       } catch (error) {
-        const code = isAssistanceError(error) ? error.code : 'ASSIST_PAYMENT_FAILED';
+        const code = error instanceof AssistanceError || error instanceof ServiceError ? error.code : 'ASSIST_PAYMENT_FAILED';
         outcome = { kind: 'failed', failure: { enrolmentId: enrolment._id, code, message: error instanceof Error ? error.message : String(error) } };
       }
       if (outcome.kind === 'paid') {

@@ -16,7 +16,7 @@ import { recordComposition } from '../domain/household.js';
 import type { StoredHousehold, StoredMember } from '../households/household.schema.js';
 import { householdContext, memberContext, seal } from '../protect.js';
 import { eventMembers, headRef } from '../households/household.people.js';
-import { atField } from '../validation.js';
+import { atField } from '@minzheng/service-kit/errors';
 
 export interface MemberInput {
   readonly idNumber: string;

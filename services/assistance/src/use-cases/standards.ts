@@ -17,7 +17,7 @@ import {
   type StandardVersion,
 } from '../domain/standards.js';
 import { envelope, regionRef } from '../events.js';
-import { isDuplicateKey } from '../standards/standard-book.js';
+import { isDuplicateKey } from '@minzheng/service-kit/repository';
 import type { StoredStandard } from '../standards/standard.schema.js';
 
 export const STANDARD_TITLES: Readonly<Record<AssistanceProgram, string>> = {
