@@ -1,0 +1,144 @@
+/**
+ * The harness every service's integration tests use: the service's app on the real store and
+ * broker, with its own database, one test topic for every event (and its dead-letter topic),
+ * fresh keys, tokens, a clock the test can move, and a reader of the published events.
+ *
+ * Tests only: it needs `@minzheng/testing` (the servers the global setup started).
+ */
+import { randomBytes } from 'node:crypto';
+import { decodeEvent, unprotectEvent } from '@minzheng/contracts';
+import { deleteTopics, ensureTopics } from '@minzheng/event-bus/admin';
+import { createKafka } from '@minzheng/event-bus/client';
+import { EventPublisher } from '@minzheng/event-bus/publisher';
+import { registryOnTopic, testKeyring } from '@minzheng/event-bus/test-support';
+import type { Keyring } from '@minzheng/identity/field-crypto';
+import { createPseudonymizer, type Pseudonymizer } from '@minzheng/identity/pseudonym';
+import { residentIdCheckDigit } from '@minzheng/identity/resident-id';
+import { testKafkaBrokers, testMongoUrl, uniqueDatabaseName, uniqueName, waitFor } from '@minzheng/testing';
+import mongoose, { type Connection } from 'mongoose';
+import type { App } from './app.js';
+import { parseJwtKeys, signToken, type JwtKeys, type Role } from './auth.js';
+import { OutboxRelay } from './outbox.js';
+
+/** What a service's app factory gets from the harness. */
+export interface HarnessDeps {
+  readonly connection: Connection;
+  readonly publisher: EventPublisher;
+  readonly keyring: Keyring;
+  readonly pseudonymizer: Pseudonymizer;
+  readonly jwtKeys: JwtKeys;
+  readonly logger: false | { level: string };
+  readonly now: () => Date;
+}
+
+export interface HarnessOptions {
+  /** The service's name (database and topic prefixes, the publisher's source). */
+  readonly service: string;
+  /** The collections with an outbox (the relay's list). */
+  readonly collections: readonly string[];
+  /** Runs on the fresh database before the app is built (indexes). */
+  readonly prepare?: (connection: Connection) => Promise<void>;
+  readonly build: (deps: HarnessDeps) => Promise<App>;
+}
+
+export interface PublishedEvent {
+  readonly eventType: string;
+  readonly value: Record<string, unknown>;
+}
+
+export interface ServiceHarness {
+  readonly app: App;
+  readonly connection: Connection;
+  readonly relay: OutboxRelay;
+  readonly topic: string;
+  readonly registry: ReturnType<typeof registryOnTopic>;
+  readonly keyring: Keyring;
+  readonly kafka: ReturnType<typeof createKafka>;
+  readonly pseudonymizer: Pseudonymizer;
+  token(roles: Role[], jurisdiction?: string, subject?: string, expiresInSeconds?: number): Promise<string>;
+  /** Sets the service's clock (`undefined`: the real time again). Tokens keep the real time. */
+  setNow(instant: string | undefined): void;
+  /** Relays the outbox, then reads the first `count` events keyed `key` from the test topic, decoded and decrypted, in order. */
+  events(key: string, count: number): Promise<PublishedEvent[]>;
+  close(): Promise<void>;
+}
+
+export async function startServiceHarness(options: HarnessOptions): Promise<ServiceHarness> {
+  const kafka = createKafka({ brokers: testKafkaBrokers(), clientId: uniqueName(`${options.service}-test`) });
+  const topic = uniqueName(options.service);
+  await ensureTopics(kafka, [{ name: topic, description: 'test', partitions: 3, retentionMs: -1, compacted: false, deadLetter: true }]);
+  const registry = registryOnTopic(topic);
+  const keyring = testKeyring('k1');
+  const connection = await mongoose.createConnection(testMongoUrl(uniqueDatabaseName(options.service)), { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  await options.prepare?.(connection);
+  const publisher = new EventPublisher({ kafka, registry, keyring, source: `${options.service}-service` });
+  await publisher.connect();
+  const relay = new OutboxRelay({ connection, collections: options.collections, publisher });
+  const jwtKeys = parseJwtKeys(`t1:${randomBytes(32).toString('base64')}`);
+  const pseudonymizer = createPseudonymizer(randomBytes(32));
+  // MZ_TEST_LOG=debug shows the service's log lines (errors included) while a test runs.
+  const logLevel = process.env.MZ_TEST_LOG;
+  let clock: Date | undefined;
+  const app = await options.build({ connection, publisher, keyring, pseudonymizer, jwtKeys, logger: logLevel === undefined ? false : { level: logLevel }, now: () => clock ?? new Date() });
+  await app.ready();
+  // Events written while the app started (seeded reference data): relay them now, so each test sees only its own.
+  await relay.drain();
+  return {
+    app,
+    connection,
+    relay,
+    topic,
+    registry,
+    keyring,
+    kafka,
+    pseudonymizer,
+    token: (roles, jurisdiction = '442000', subject = 'u-1', expiresInSeconds) => signToken(jwtKeys, { subject, roles, jurisdiction, ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }) }),
+    setNow: (instant) => {
+      clock = instant === undefined ? undefined : new Date(instant);
+    },
+    events: async (key, count) => {
+      await relay.drain();
+      const found: PublishedEvent[] = [];
+      const consumer = kafka.consumer({ groupId: uniqueName('read') });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: ({ message }) => {
+          if (message.key?.toString() !== key || !message.value) return Promise.resolve();
+          const decoded = decodeEvent(registry, message.value);
+          found.push({ eventType: decoded.eventType, value: unprotectEvent(registry, decoded.eventType, decoded.value, keyring) as Record<string, unknown> });
+          return Promise.resolve();
+        },
+      });
+      try {
+        await waitFor(() => found.length >= count, { timeoutMs: 30_000, description: `${String(count)} events keyed ${key}` });
+      } finally {
+        await consumer.disconnect();
+      }
+      return found;
+    },
+    close: async () => {
+      await app.close();
+      await publisher.disconnect();
+      await connection.dropDatabase();
+      await connection.close();
+      await deleteTopics(kafka, [topic, `${topic}.dlq`]);
+    },
+  };
+}
+let sequence = 100;
+/** A valid resident ID number of a person born on `birthDate` (YYYY-MM-DD) in Zhongshan. */
+export function idNumber(birthDate: string, sex: 'M' | 'F' = 'F'): string {
+  sequence += 1;
+  const seq = String(sequence % 1000).padStart(3, '0');
+  const last = Number(seq.at(-1));
+  const adjusted = (last % 2 === 1) === (sex === 'M') ? seq : `${seq.slice(0, 2)}${(last + 1) % 10}`;
+  const first17 = `442000${birthDate.replaceAll('-', '')}${adjusted}`;
+  return `${first17}${residentIdCheckDigit(first17)}`;
+}
+
+/** The same number with a wrong check digit. */
+export function withWrongCheckDigit(id: string): string {
+  const wrong = id.endsWith('0') ? '1' : '0';
+  return `${id.slice(0, 17)}${wrong}`;
+}
