@@ -12,7 +12,11 @@ import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { KitErrors } from './errors.js';
 
-export const ROLES = ['department-system', 'caseworker', 'supervisor', 'analyst', 'admin'] as const;
+/**
+ * `child-protection` is the strictest one: children's names and details are shown only to it
+ * (儿童主任, 儿童督导员, 未成年人保护工作站), inside its jurisdiction; see services/child-protection.
+ */
+export const ROLES = ['department-system', 'caseworker', 'supervisor', 'analyst', 'admin', 'child-protection'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Chinese names of the roles, for messages and docs. */
@@ -22,6 +26,7 @@ export const ROLE_NAMES: Readonly<Record<Role, string>> = {
   supervisor: '审核/审批负责人',
   analyst: '数据分析人员',
   admin: '系统管理员',
+  'child-protection': '儿童保护工作人员（儿童主任、儿童督导员、未保站）',
 };
 
 export interface Principal {
