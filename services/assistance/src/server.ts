@@ -47,8 +47,8 @@ const app = await buildAssistanceApp({
   pseudonymizer: createPseudonymizer(config.MZ_PSEUDONYM_KEY),
   jwtKeys: config.MZ_JWT_KEYS,
   logger,
-  nudge: () => {
-    if (config.MZ_OUTBOX_RELAY) relay.nudge();
+  nudge: (hint) => {
+    if (config.MZ_OUTBOX_RELAY) relay.nudge(hint);
   },
   readiness: {
     database: async () => {
