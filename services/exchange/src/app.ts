@@ -1,0 +1,81 @@
+/**
+ * The exchange gateway's app: the kit's `buildApp`, the idempotency plugin, and the routes.
+ * `server.ts` builds the real dependencies; tests build their own and call this.
+ */
+import { contractRegistry, type ContractRegistry } from '@minzheng/contracts';
+import type { EventPublisher } from '@minzheng/event-bus/publisher';
+import type { Keyring } from '@minzheng/identity/field-crypto';
+import type { Pseudonymizer } from '@minzheng/identity/pseudonym';
+import { buildApp, type App, type ReadinessCheck } from '@minzheng/service-kit/app';
+import type { JwtKeys } from '@minzheng/service-kit/auth';
+import { idempotency } from '@minzheng/service-kit/idempotency';
+import type { OutboxNudge } from '@minzheng/service-kit/repository';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { clientModel, refusalModel } from './clients/client.schema.js';
+import { deliveryModel } from './deliveries/delivery.schema.js';
+import type { ExchangeDeps } from './deps.js';
+import { ReceiptSigner, type ReceiptKeys } from './receipts/receipt-signer.js';
+import { clientRoutes } from './routes/clients.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { schemaRoutes } from './routes/schemas.js';
+
+export const SERVICE_VERSION = '0.1.0';
+
+/** The collections whose documents carry an outbox: the relay's list. */
+export const OUTBOX_COLLECTIONS = ['deliveries'] as const;
+
+export async function ensureIndexes(connection: Connection): Promise<void> {
+  for (const model of [clientModel, refusalModel, deliveryModel]) await model(connection).createIndexes();
+}
+
+export interface ExchangeAppOptions {
+  readonly connection: Connection;
+  readonly publisher: EventPublisher;
+  readonly keyring: Keyring;
+  readonly pseudonymizer: Pseudonymizer;
+  readonly jwtKeys: JwtKeys;
+  readonly receiptKeys: ReceiptKeys;
+  readonly registry?: ContractRegistry;
+  readonly logger?: Logger | { level?: string } | false;
+  readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
+  readonly nudge?: OutboxNudge;
+  readonly now?: () => Date;
+}
+
+export async function buildExchangeApp(options: ExchangeAppOptions): Promise<App> {
+  const app = await buildApp({
+    service: {
+      name: 'exchange',
+      version: SERVICE_VERSION,
+      title: '数据交换网关 (exchange gateway)',
+      description: '外部部门系统（公安、医保、残联、人社、教育、住建、水务、12345、应急）向平台报送事件：按 Avro 契约与身份规则校验，识别重复，签名回执，契约分发，报送审计。',
+    },
+    jwtKeys: options.jwtKeys,
+    logger: options.logger,
+    readiness: options.readiness,
+    tags: [
+      { name: 'deliveries', description: '报送 (deliveries)' },
+      { name: 'receipts', description: '回执与验签 (receipts and their verification)' },
+      { name: 'schemas', description: '契约分发 (schema distribution)' },
+      { name: 'clients', description: '部门客户端与允许清单 (department clients and allow-lists)' },
+      { name: 'audit', description: '报送与拒收审计 (delivery and refusal audit)' },
+    ],
+  });
+  await app.register(idempotency, { connection: options.connection, keyring: options.keyring });
+  const deps: ExchangeDeps = {
+    clients: clientModel(options.connection),
+    refusals: refusalModel(options.connection),
+    deliveries: deliveryModel(options.connection),
+    registry: options.registry ?? contractRegistry(),
+    publisher: options.publisher,
+    pseudonymizer: options.pseudonymizer,
+    signer: new ReceiptSigner(options.receiptKeys),
+    nudge: options.nudge ?? (() => undefined),
+    now: options.now ?? (() => new Date()),
+  };
+  deliveryRoutes(app, deps);
+  schemaRoutes(app, deps);
+  clientRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,21 @@
+/** What the gateway's use cases need, built once in `app.ts` (tests build their own). */
+import type { ContractRegistry } from '@minzheng/contracts';
+import type { EventPublisher } from '@minzheng/event-bus/publisher';
+import type { Pseudonymizer } from '@minzheng/identity/pseudonym';
+import type { OutboxNudge } from '@minzheng/service-kit/repository';
+import type { Model } from 'mongoose';
+import type { StoredClient, StoredRefusal } from './clients/client.schema.js';
+import type { StoredDelivery } from './deliveries/delivery.schema.js';
+import type { ReceiptSigner } from './receipts/receipt-signer.js';
+
+export interface ExchangeDeps {
+  readonly clients: Model<StoredClient>;
+  readonly refusals: Model<StoredRefusal>;
+  readonly deliveries: Model<StoredDelivery>;
+  readonly registry: ContractRegistry;
+  readonly publisher: EventPublisher;
+  readonly pseudonymizer: Pseudonymizer;
+  readonly signer: ReceiptSigner;
+  readonly nudge: OutboxNudge;
+  readonly now: () => Date;
+}
