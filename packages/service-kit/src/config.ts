@@ -20,7 +20,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Spec = Record<string, VariableSpec<unknown>>;
+export type Spec = Record<string, VariableSpec<unknown>>;
 export type ConfigOf<S extends Spec> = { readonly [K in keyof S]: S[K] extends VariableSpec<infer T> ? T : never };
 
 /** Parses every variable of `spec` from `env`; reports all problems at once. */
