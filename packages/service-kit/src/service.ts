@@ -98,7 +98,8 @@ export interface RunServiceOptions<C extends ServiceConfig> {
   readonly ensureIndexes: (connection: Connection) => Promise<void>;
   /** Starts the service's components before the app listens (they get the same runtime). */
   readonly components?: (runtime: ServiceRuntime<C>) => Promise<readonly ServiceComponent[]>;
-  readonly build: (runtime: ServiceRuntime<C>) => Promise<App>;
+  /** Builds the app; may also return components that need what it built (scheduled jobs over its use cases). */
+  readonly build: (runtime: ServiceRuntime<C>) => Promise<App | { readonly app: App; readonly components: readonly ServiceComponent[] }>;
 }
 
 /** Starts the service and serves until SIGTERM/SIGINT, then stops everything in reverse order. */
@@ -143,12 +144,14 @@ export async function runService<C extends ServiceConfig>(options: RunServiceOpt
   const components = (await options.components?.(base)) ?? [];
   const readiness = components.reduce((checks, component) => ({ ...checks, ...component.readiness }), base.app.readiness);
   const runtime: ServiceRuntime<C> = { ...base, app: { ...base.app, readiness } };
-  const app = await options.build(runtime);
+  const built = await options.build(runtime);
+  const app = 'components' in built ? built.app : built;
+  const later = 'components' in built ? built.components : [];
   await listenUntilSignal(app, {
     port: config.MZ_PORT,
     host: config.MZ_HOST,
     onShutdown: async () => {
-      for (const component of [...components].reverse()) await component.stop();
+      for (const component of [...components, ...later].reverse()) await component.stop();
       if (config.MZ_OUTBOX_RELAY) await relay.stop();
       await publisher.disconnect();
       await connection.close();

@@ -5,7 +5,9 @@
  *
  * Tests only: it needs `@minzheng/testing` (the servers the global setup started).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { decodeEvent, unprotectEvent } from '@minzheng/contracts';
 import { deleteTopics, ensureTopics } from '@minzheng/event-bus/admin';
 import { createKafka } from '@minzheng/event-bus/client';
@@ -141,4 +143,74 @@ export function idNumber(birthDate: string, sex: 'M' | 'F' = 'F'): string {
 export function withWrongCheckDigit(id: string): string {
   const wrong = id.endsWith('0') ? '1' : '0';
   return `${id.slice(0, 17)}${wrong}`;
+}
+
+/**
+ * The environment a service's `dist/server.js` needs against the test servers, with fresh keys:
+ * for the crash tests, which run the service as a real process.
+ */
+export function serviceProcessEnv(database: string, extra: Readonly<Record<string, string>> = {}): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    MZ_PORT: '0',
+    MZ_HOST: '127.0.0.1',
+    MZ_LOG_LEVEL: 'info',
+    MZ_MONGO_URL: testMongoUrl(database),
+    KAFKA_BROKERS: testKafkaBrokers().join(','),
+    MZ_JWT_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    MZ_FIELD_KEYS: `f1:${randomBytes(32).toString('base64')}`,
+    MZ_PSEUDONYM_KEY: randomBytes(32).toString('base64'),
+    ...extra,
+  };
+}
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** Signs a token with the process's `MZ_JWT_KEYS`. */
+  token(roles: Role[], jurisdiction: string, subject: string): Promise<string>;
+  /** Sends `signal` and waits for the exit. */
+  stop(signal: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `server` (a service's dist/server.js) with `env` and resolves once it listens; fails with its output if it exits or takes 30 s. */
+export async function startServiceProcess(server: string, env: Readonly<Record<string, string | undefined>>): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [server], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the service did not start:\n${output}`));
+    }, 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/u.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the service exited with ${String(code)}:\n${output}`));
+    });
+  });
+  const keys = env.MZ_JWT_KEYS;
+  if (keys === undefined) throw new Error('startServiceProcess: env has no MZ_JWT_KEYS');
+  const jwtKeys = parseJwtKeys(keys);
+  return {
+    child,
+    url,
+    token: (roles, jurisdiction, subject) => signToken(jwtKeys, { subject, roles, jurisdiction }),
+    stop: async (signal) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      await exited;
+    },
+  };
 }

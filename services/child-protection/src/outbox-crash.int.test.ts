@@ -4,11 +4,10 @@
  * exactly once, with the ids the first process wrote. The restarted service is ready only with its
  * database, Kafka and the standards consumer running.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createKafka } from '@minzheng/event-bus/client';
 import { parseJwtKeys, signToken } from '@minzheng/service-kit/auth';
+import { serviceProcessEnv, startServiceProcess, type ServiceProcess } from '@minzheng/service-kit/test-support';
 import { testKafkaBrokers, testMongoUrl, uniqueDatabaseName, uniqueName, waitFor } from '@minzheng/testing';
 import mongoose from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,48 +15,20 @@ import { idNumber } from './test-support/service.js';
 
 const SERVER = new URL('../dist/server.js', import.meta.url).pathname;
 const database = uniqueDatabaseName('child-protection-crash');
-const jwtKeys = `k1:${randomBytes(32).toString('base64')}`;
-const env = {
-  ...process.env,
-  MZ_PORT: '0',
-  MZ_HOST: '127.0.0.1',
-  MZ_LOG_LEVEL: 'info',
-  MZ_MONGO_URL: testMongoUrl(database),
-  KAFKA_BROKERS: testKafkaBrokers().join(','),
-  MZ_JWT_KEYS: jwtKeys,
-  MZ_FIELD_KEYS: `f1:${randomBytes(32).toString('base64')}`,
-  MZ_PSEUDONYM_KEY: randomBytes(32).toString('base64'),
-  MZ_STANDARDS_CONSUMER_GROUP: uniqueName('child-standards'),
-};
-const running: ChildProcess[] = [];
+const env = serviceProcessEnv(database, { MZ_STANDARDS_CONSUMER_GROUP: uniqueName('child-standards') });
+const jwtKeys = env.MZ_JWT_KEYS ?? '';
+const running: ServiceProcess[] = [];
 afterAll(async () => {
-  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const service of running) await service.stop('SIGKILL');
   const connection = await mongoose.createConnection(testMongoUrl(database)).asPromise();
   await connection.dropDatabase();
   await connection.close();
 });
 
-async function startServer(extra: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [SERVER], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`the service did not start:\n${output}`)); }, 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/u.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the service exited with ${String(code)}:\n${output}`));
-    });
-  });
-  return { child, url };
+async function startServer(extra: Record<string, string>): Promise<ServiceProcess> {
+  const service = await startServiceProcess(SERVER, { ...env, ...extra });
+  running.push(service);
+  return service;
 }
 
 describe('killed between the write and the publish', () => {
