@@ -214,3 +214,59 @@ export async function startServiceProcess(server: string, env: Readonly<Record<s
     },
   };
 }
+
+/** An OpenAPI media object: @fastify/swagger puts one example in `example`, several in `examples`. */
+interface OpenApiMedia {
+  example?: unknown;
+  examples?: Record<string, { value: unknown }>;
+}
+
+interface OpenApiOperation {
+  summary?: string;
+  tags?: string[];
+  requestBody?: { content: Record<string, OpenApiMedia> };
+  responses?: Record<string, { content?: Record<string, OpenApiMedia> }>;
+}
+
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+}
+
+const examplesOf = (media: OpenApiMedia): unknown[] => (media.examples ? Object.values(media.examples).map((example) => example.value) : media.example === undefined ? [] : [media.example]);
+
+/**
+ * What the house rule asks of a service's `/docs/json`, as a list of problems (empty when kept):
+ * every operation has a summary and a tag; every request body has examples; every success answer
+ * of the service's own routes (not the kit's `operations` routes) has an example.
+ */
+export function openApiProblems(spec: OpenApiDocument): string[] {
+  const problems: string[] = [];
+  for (const [path, methods] of Object.entries(spec.paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      const at = `${method.toUpperCase()} ${path}`;
+      if (typeof operation.summary !== 'string' || operation.summary === '') problems.push(`${at}: no summary`);
+      if ((operation.tags ?? []).length === 0) problems.push(`${at}: no tag`);
+      const body = operation.requestBody?.content['application/json'];
+      if (body && examplesOf(body).length === 0) problems.push(`${at}: request body without examples`);
+      if (operation.tags?.includes('operations') === true) continue;
+      const successes = Object.entries(operation.responses ?? {}).filter(([code]) => code.startsWith('2'));
+      if (successes.length === 0) problems.push(`${at}: no success response`);
+      for (const [code, response] of successes) {
+        const media = response.content?.['application/json'];
+        if (!media || examplesOf(media).length === 0) problems.push(`${at}: ${code} answer without an example`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The number of documented operations. */
+export const operationCount = (spec: OpenApiDocument): number => Object.values(spec.paths).reduce((sum, methods) => sum + Object.keys(methods).length, 0);
+
+/** The first request-body example of `method path` (to send it to the API in the docs test). */
+export function requestExample(spec: OpenApiDocument, path: string, method = 'post'): object {
+  const media = spec.paths[path]?.[method]?.requestBody?.content['application/json'];
+  const [example] = media ? examplesOf(media) : [];
+  if (example === null || typeof example !== 'object') throw new Error(`${method.toUpperCase()} ${path} has no request example`);
+  return example;
+}
