@@ -159,3 +159,20 @@ export async function runService<C extends ServiceConfig>(options: RunServiceOpt
     },
   });
 }
+
+/**
+ * What every service's app factory takes (`build...App(options)`); a service adds its own options
+ * by extending it. Tests pass their own (the kit's harness), `runService` the real ones.
+ */
+export interface ServiceAppInput {
+  readonly connection: Connection;
+  readonly publisher: EventPublisher;
+  readonly keyring: Keyring;
+  readonly pseudonymizer: Pseudonymizer;
+  readonly jwtKeys: JwtKeys;
+  readonly logger?: Logger | { level?: string } | false;
+  readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
+  /** Wakes the outbox relay after a write, naming the document (absent in tests that relay by hand). */
+  readonly nudge?: OutboxNudge;
+  readonly now?: () => Date;
+}

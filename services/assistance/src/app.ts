@@ -2,15 +2,11 @@
  * The assistance service's app: the kit's `buildApp`, the idempotency plugin, and the routes.
  * `server.ts` builds the real dependencies; tests build their own and call this.
  */
-import type { EventPublisher } from '@minzheng/event-bus/publisher';
-import type { Keyring } from '@minzheng/identity/field-crypto';
-import type { Pseudonymizer } from '@minzheng/identity/pseudonym';
-import { buildApp, type App, type ReadinessCheck } from '@minzheng/service-kit/app';
+import { buildApp, type App } from '@minzheng/service-kit/app';
+import type { ServiceAppInput } from '@minzheng/service-kit/service';
 import { AccessAudit } from '@minzheng/service-kit/audit';
-import type { JwtKeys } from '@minzheng/service-kit/auth';
 import { idempotency } from '@minzheng/service-kit/idempotency';
 import type { Connection } from 'mongoose';
-import type { Logger } from 'pino';
 import type { AssistanceDeps } from './deps.js';
 import { HouseholdRepository } from './households/household.repository.js';
 import { householdModel } from './households/household.schema.js';
@@ -23,7 +19,6 @@ import { EnrolmentRepository } from './enrolments/enrolment.repository.js';
 import { enrolmentModel } from './enrolments/enrolment.schema.js';
 import { PaymentRunRepository } from './payment-runs/payment-run.repository.js';
 import { paymentRunModel } from './payment-runs/payment-run.schema.js';
-import type { OutboxNudge } from '@minzheng/service-kit/repository';
 import { applicationRoutes } from './routes/applications.js';
 import { economicCheckRoutes } from './routes/economic-checks.js';
 import { enrolmentRoutes } from './routes/enrolments.js';
@@ -43,17 +38,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   for (const model of [householdModel, applicationModel, enrolmentModel, economicCheckModel, paymentRunModel, standardModel]) await model(connection).createIndexes();
 }
 
-export interface AssistanceAppOptions {
-  readonly connection: Connection;
-  readonly publisher: EventPublisher;
-  readonly keyring: Keyring;
-  readonly pseudonymizer: Pseudonymizer;
-  readonly jwtKeys: JwtKeys;
-  readonly logger?: Logger | { level?: string } | false;
-  readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
-  /** Wakes the outbox relay after a write, naming the document (absent in tests that relay by hand). */
-  readonly nudge?: OutboxNudge;
-  readonly now?: () => Date;
+export interface AssistanceAppOptions extends ServiceAppInput {
   /** Standard versions stored at start when the store lacks them (default: the Zhongshan values the seeds give, see domain/README.md). */
   readonly standards?: readonly StandardVersion[];
 }

@@ -2,16 +2,11 @@
  * The charity service's app: the kit's `buildApp`, the idempotency plugin, and the routes.
  * `server.ts` builds the real dependencies; tests build their own and call this.
  */
-import type { EventPublisher } from '@minzheng/event-bus/publisher';
-import type { Keyring } from '@minzheng/identity/field-crypto';
-import type { Pseudonymizer } from '@minzheng/identity/pseudonym';
-import { buildApp, type App, type ReadinessCheck } from '@minzheng/service-kit/app';
+import { buildApp, type App } from '@minzheng/service-kit/app';
+import type { ServiceAppInput } from '@minzheng/service-kit/service';
 import { AccessAudit } from '@minzheng/service-kit/audit';
-import type { JwtKeys } from '@minzheng/service-kit/auth';
 import { idempotency } from '@minzheng/service-kit/idempotency';
-import type { OutboxNudge } from '@minzheng/service-kit/repository';
 import type { Connection } from 'mongoose';
-import type { Logger } from 'pino';
 import { ALLOWANCE_COLLECTION, aidParameterModel, allowanceModel, type AllowanceBody, type AllowanceState } from './aid-parameters/aid-parameter.schema.js';
 import { AidParameterBook } from './aid-parameters/parameter-book.js';
 import { CampaignRepository } from './campaigns/campaign.repository.js';
@@ -44,17 +39,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   for (const model of [organisationModel, campaignModel, ledgerModel, aidParameterModel, allowanceModel, wishModel, wishStepModel]) await model(connection).createIndexes();
 }
 
-export interface CharityAppOptions {
-  readonly connection: Connection;
-  readonly publisher: EventPublisher;
-  readonly keyring: Keyring;
-  readonly pseudonymizer: Pseudonymizer;
-  readonly jwtKeys: JwtKeys;
-  readonly logger?: Logger | { level?: string } | false;
-  readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
-  /** Wakes the outbox relay after a write, naming the document (absent in tests that relay by hand). */
-  readonly nudge?: OutboxNudge;
-  readonly now?: () => Date;
+export interface CharityAppOptions extends ServiceAppInput {
   /** Aid parameter versions stored at start when the store lacks them (default: the R-E12 seeds). */
   readonly aidParameters?: readonly AidParameterVersion[];
 }

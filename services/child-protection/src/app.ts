@@ -2,16 +2,11 @@
  * The child-protection service's app: the kit's `buildApp`, the idempotency plugin, and the routes.
  * `server.ts` builds the real dependencies (and the standards consumer); tests build their own.
  */
-import type { EventPublisher } from '@minzheng/event-bus/publisher';
-import type { Keyring } from '@minzheng/identity/field-crypto';
-import type { Pseudonymizer } from '@minzheng/identity/pseudonym';
-import { buildApp, type App, type ReadinessCheck } from '@minzheng/service-kit/app';
+import { buildApp, type App } from '@minzheng/service-kit/app';
+import type { ServiceAppInput } from '@minzheng/service-kit/service';
 import { AccessAudit } from '@minzheng/service-kit/audit';
-import type { JwtKeys } from '@minzheng/service-kit/auth';
 import { idempotency } from '@minzheng/service-kit/idempotency';
-import type { OutboxNudge } from '@minzheng/service-kit/repository';
 import type { Connection } from 'mongoose';
-import type { Logger } from 'pino';
 import { ChildRepository } from './children/child.repository.js';
 import { childModel } from './children/child.schema.js';
 import type { ChildDeps } from './deps.js';
@@ -35,16 +30,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   for (const model of [childModel, reportModel, dibaoModel]) await model(connection).createIndexes();
 }
 
-export interface ChildProtectionAppOptions {
-  readonly connection: Connection;
-  readonly publisher: EventPublisher;
-  readonly keyring: Keyring;
-  readonly pseudonymizer: Pseudonymizer;
-  readonly jwtKeys: JwtKeys;
-  readonly logger?: Logger | { level?: string } | false;
-  readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
-  readonly nudge?: OutboxNudge;
-  readonly now?: () => Date;
+export interface ChildProtectionAppOptions extends ServiceAppInput {
   /** Allowance rule versions (default: the Zhongshan 1.6 × 低保 rule of the seeds, from 2021-01-01). */
   readonly allowanceRules?: readonly AllowanceRuleVersion[];
 }

@@ -2,16 +2,11 @@
  * The elderly-care service's app: the kit's `buildApp`, the idempotency plugin, and the routes.
  * `server.ts` builds the real dependencies; tests build their own and call this.
  */
-import type { EventPublisher } from '@minzheng/event-bus/publisher';
-import type { Keyring } from '@minzheng/identity/field-crypto';
-import type { Pseudonymizer } from '@minzheng/identity/pseudonym';
-import { buildApp, type App, type ReadinessCheck } from '@minzheng/service-kit/app';
+import { buildApp, type App } from '@minzheng/service-kit/app';
+import type { ServiceAppInput } from '@minzheng/service-kit/service';
 import { AccessAudit } from '@minzheng/service-kit/audit';
-import type { JwtKeys } from '@minzheng/service-kit/auth';
 import { idempotency } from '@minzheng/service-kit/idempotency';
-import type { OutboxNudge } from '@minzheng/service-kit/repository';
 import type { Connection } from 'mongoose';
-import type { Logger } from 'pino';
 import { AllowanceGrantRepository } from './allowances/allowance-grant.repository.js';
 import { allowanceGrantModel } from './allowances/allowance-grant.schema.js';
 import type { ElderlyCareDeps, ElderlyCareParameters } from './deps.js';
@@ -43,17 +38,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   for (const model of [elderModel, allowanceGrantModel, visitModel, serviceOrderModel, deviceModel, deviceBatchModel]) await model(connection).createIndexes();
 }
 
-export interface ElderlyCareAppOptions {
-  readonly connection: Connection;
-  readonly publisher: EventPublisher;
-  readonly keyring: Keyring;
-  readonly pseudonymizer: Pseudonymizer;
-  readonly jwtKeys: JwtKeys;
-  readonly logger?: Logger | { level?: string } | false;
-  readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
-  /** Wakes the outbox relay after a write, naming the document (absent in tests that relay by hand). */
-  readonly nudge?: OutboxNudge;
-  readonly now?: () => Date;
+export interface ElderlyCareAppOptions extends ServiceAppInput {
   /** PARAMETER tables and limits (defaults: demo tiers, 2018 seed + demo 2019 subsidy rows, minimum age 60). */
   readonly parameters?: Partial<ElderlyCareParameters>;
   /** How long device ingestion caches device and elder lookups (default 30 s; 0: no cache). */

@@ -3,15 +3,10 @@
  * `server.ts` builds the real dependencies; tests build their own and call this.
  */
 import { contractRegistry, type ContractRegistry } from '@minzheng/contracts';
-import type { EventPublisher } from '@minzheng/event-bus/publisher';
-import type { Keyring } from '@minzheng/identity/field-crypto';
-import type { Pseudonymizer } from '@minzheng/identity/pseudonym';
-import { buildApp, type App, type ReadinessCheck } from '@minzheng/service-kit/app';
-import type { JwtKeys } from '@minzheng/service-kit/auth';
+import { buildApp, type App } from '@minzheng/service-kit/app';
+import type { ServiceAppInput } from '@minzheng/service-kit/service';
 import { idempotency } from '@minzheng/service-kit/idempotency';
-import type { OutboxNudge } from '@minzheng/service-kit/repository';
 import type { Connection } from 'mongoose';
-import type { Logger } from 'pino';
 import { clientModel, refusalModel } from './clients/client.schema.js';
 import { deliveryModel } from './deliveries/delivery.schema.js';
 import type { ExchangeDeps } from './deps.js';
@@ -29,18 +24,9 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   for (const model of [clientModel, refusalModel, deliveryModel]) await model(connection).createIndexes();
 }
 
-export interface ExchangeAppOptions {
-  readonly connection: Connection;
-  readonly publisher: EventPublisher;
-  readonly keyring: Keyring;
-  readonly pseudonymizer: Pseudonymizer;
-  readonly jwtKeys: JwtKeys;
+export interface ExchangeAppOptions extends ServiceAppInput {
   readonly receiptKeys: ReceiptKeys;
   readonly registry?: ContractRegistry;
-  readonly logger?: Logger | { level?: string } | false;
-  readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
-  readonly nudge?: OutboxNudge;
-  readonly now?: () => Date;
 }
 
 export async function buildExchangeApp(options: ExchangeAppOptions): Promise<App> {
