@@ -6,6 +6,9 @@
 // Usage: ferretdb-sqlite -listen 127.0.0.1:27018 -data /abs/dir
 //
 // Readiness is for the caller to check (a MongoDB ping); it exits cleanly on SIGINT/SIGTERM.
+//
+// packages/local-infra builds it against a copy of the FerretDB module with the patches of
+// ./patches applied (see README.md); a plain `go build .` here gives the unpatched upstream.
 package main
 
 import (
@@ -21,6 +24,10 @@ import (
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
+
+// patches names the patches of ./patches this binary was built with, comma-separated; set by
+// packages/local-infra with `-ldflags -X main.patches=...`. Empty for an unpatched build.
+var patches string
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27018", "TCP address to listen on (host:port)")
@@ -57,7 +64,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	fmt.Printf("ferretdb-sqlite: FerretDB %s starting on %s (data %s)\n", ferretdbVersion(), *listen, dir)
+	build := "unpatched"
+	if patches != "" {
+		build = "patches " + patches
+	}
+	fmt.Printf("ferretdb-sqlite: FerretDB %s (%s) starting on %s (data %s)\n", ferretdbVersion(), build, *listen, dir)
 	db.Run(ctx)
 	fmt.Println("ferretdb-sqlite stopped")
 }

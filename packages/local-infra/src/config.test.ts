@@ -15,6 +15,9 @@ describe('loadInfraConfig', () => {
     expect(config.kafka.preferredPort).toBe(19_092);
     expect(config.kafka.portExplicit).toBe(false);
     expect(config.ferretdb.preferredPort).toBe(27_027);
+    expect(config.ferretdb.patchesDir).toBe(join(root, 'infra', 'ferretdb', 'patches'));
+    expect(config.ferretdb.patchedSourceDir).toBe(join(root, '.cache', 'ferretdb', 'src-1.24.2-patched'));
+    expect(config.ferretdb.buildModFile).toBe(join(root, '.cache', 'ferretdb', 'build-1.24.2', 'go.mod'));
   });
 
   it('takes ports from the environment and remembers they were explicit', () => {

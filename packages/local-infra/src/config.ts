@@ -30,6 +30,12 @@ export interface InfraConfig {
   };
   readonly ferretdb: {
     readonly sourceDir: string;
+    /** Unified diffs applied, in name order, to the FerretDB module before the build. */
+    readonly patchesDir: string;
+    /** The patched copy of the FerretDB module that the build uses instead of the original. */
+    readonly patchedSourceDir: string;
+    /** go.mod for `go build -modfile`: ours plus a `replace` pointing at patchedSourceDir. */
+    readonly buildModFile: string;
     readonly binary: string;
     readonly buildStamp: string;
     readonly dataDir: string;
@@ -93,6 +99,9 @@ export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env, root: stri
     },
     ferretdb: {
       sourceDir: join(root, 'infra', 'ferretdb'),
+      patchesDir: join(root, 'infra', 'ferretdb', 'patches'),
+      patchedSourceDir: join(cacheDir, 'ferretdb', `src-${FERRETDB_VERSION}-patched`),
+      buildModFile: join(cacheDir, 'ferretdb', `build-${FERRETDB_VERSION}`, 'go.mod'),
       binary: join(cacheDir, 'ferretdb', `ferretdb-sqlite-${FERRETDB_VERSION}`),
       buildStamp: join(cacheDir, 'ferretdb', `ferretdb-sqlite-${FERRETDB_VERSION}.sha256`),
       dataDir: join(dataDir, 'ferretdb', 'data'),

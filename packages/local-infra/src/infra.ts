@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { describeCluster } from '@minzheng/event-bus/admin';
-import { FERRETDB_VERSION, type InfraConfig } from './config.js';
+import type { InfraConfig } from './config.js';
 import { InfraError } from './errors.js';
 import {
   awaitFerretdb,
   ensureFerretdbBinary,
+  ferretdbBuildLabel,
   ferretdbProcessMarker,
   localMongoUrl,
   pingMongo,
@@ -148,8 +149,8 @@ async function upFerretdb(config: InfraConfig, report: Reporter, state: InfraSta
     throw error;
   }
   // Embedded FerretDB answers ferretdbVersion "unknown" (see infra/ferretdb/main.go): we know
-  // which version we built, since go.mod pins it.
-  const version = info.ferretdbVersion && info.ferretdbVersion !== 'unknown' ? info.ferretdbVersion : `v${FERRETDB_VERSION}`;
+  // what we built, since go.mod pins the version and infra/ferretdb/patches holds the patches.
+  const version = info.ferretdbVersion && info.ferretdbVersion !== 'unknown' ? info.ferretdbVersion : ferretdbBuildLabel(config);
   const ferretdb: FerretdbProcessState = { pid, port, version, startedAt: new Date().toISOString() };
   updateState(config.stateFile, (next) => {
     next.ferretdb = ferretdb;
