@@ -11,7 +11,7 @@ import { exchangeError } from '../errors.js';
 
 const readers = ['department-system', 'caseworker', 'supervisor', 'analyst', 'admin', 'child-protection'] as const;
 const Version = Type.Object({ version: Type.Integer(), fingerprint: Type.String({ description: 'CRC-64-AVRO 指纹（十六进制） (fingerprint, hex)' }) });
-const SUMMARY_EXAMPLE = { eventType: 'public-security.death-registered', topic: 'mz.public-security.events', fullName: 'mz.public_security.DeathRegistered', currentVersion: 1, versions: [{ version: 1, fingerprint: '8c1b5f3e2a7d9c04' }] };
+const SUMMARY_EXAMPLE = { eventType: 'public-security.death-registered', topic: 'mz.exchange.public-security', fullName: 'mz.public_security.DeathRegistered', currentVersion: 1, versions: [{ version: 1, fingerprint: '8c1b5f3e2a7d9c04' }] };
 
 export function schemaRoutes(app: App, deps: ExchangeDeps): void {
   app.get('/schemas', {
