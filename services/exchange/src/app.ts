@@ -9,6 +9,9 @@ import { idempotency } from '@minzheng/service-kit/idempotency';
 import type { Connection } from 'mongoose';
 import { clientModel, refusalModel } from './clients/client.schema.js';
 import { deliveryModel } from './deliveries/delivery.schema.js';
+import { ROW_CLAIMS_COLLECTION, uploadBatchModel, uploadErrorModel, uploadModel } from './uploads/upload.schema.js';
+import { uploadRoutes } from './routes/uploads.js';
+import { ClaimStore } from '@minzheng/service-kit/claims';
 import type { ExchangeDeps } from './deps.js';
 import { ReceiptSigner, type ReceiptKeys } from './receipts/receipt-signer.js';
 import { clientRoutes } from './routes/clients.js';
@@ -18,10 +21,10 @@ import { schemaRoutes } from './routes/schemas.js';
 export const SERVICE_VERSION = '0.1.0';
 
 /** The collections whose documents carry an outbox: the relay's list. */
-export const OUTBOX_COLLECTIONS = ['deliveries'] as const;
+export const OUTBOX_COLLECTIONS = ['deliveries', 'upload_batches'] as const;
 
 export async function ensureIndexes(connection: Connection): Promise<void> {
-  for (const model of [clientModel, refusalModel, deliveryModel]) await model(connection).createIndexes();
+  for (const model of [clientModel, refusalModel, deliveryModel, uploadModel, uploadBatchModel, uploadErrorModel]) await model(connection).createIndexes();
 }
 
 export interface ExchangeAppOptions extends ServiceAppInput {
@@ -42,6 +45,7 @@ export async function buildExchangeApp(options: ExchangeAppOptions): Promise<App
     readiness: options.readiness,
     tags: [
       { name: 'deliveries', description: '报送 (deliveries)' },
+      { name: 'uploads', description: '批量报送：NDJSON 与 CSV，逐行校验、识别重复、断点续传 (bulk uploads)' },
       { name: 'receipts', description: '回执与验签 (receipts and their verification)' },
       { name: 'schemas', description: '契约分发 (schema distribution)' },
       { name: 'clients', description: '部门客户端与允许清单 (department clients and allow-lists)' },
@@ -53,6 +57,10 @@ export async function buildExchangeApp(options: ExchangeAppOptions): Promise<App
     clients: clientModel(options.connection),
     refusals: refusalModel(options.connection),
     deliveries: deliveryModel(options.connection),
+    uploads: uploadModel(options.connection),
+    uploadBatches: uploadBatchModel(options.connection),
+    uploadErrors: uploadErrorModel(options.connection),
+    claims: new ClaimStore(options.connection, ROW_CLAIMS_COLLECTION, async (batchId) => (await uploadBatchModel(options.connection).exists({ _id: batchId })) !== null),
     registry: options.registry ?? contractRegistry(),
     publisher: options.publisher,
     pseudonymizer: options.pseudonymizer,
@@ -61,6 +69,7 @@ export async function buildExchangeApp(options: ExchangeAppOptions): Promise<App
     now: options.now ?? (() => new Date()),
   };
   deliveryRoutes(app, deps);
+  uploadRoutes(app, deps);
   schemaRoutes(app, deps);
   clientRoutes(app, deps);
   return app;
