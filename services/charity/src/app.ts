@@ -25,14 +25,15 @@ import { campaignRoutes } from './routes/campaigns.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { microWishRoutes } from './routes/micro-wishes.js';
 import { organisationRoutes } from './routes/organisations.js';
+import { seedAidParameters } from './use-cases/aid-parameters.js';
 
 export const SERVICE_VERSION = '0.1.0';
 
 /**
- * The collections whose documents carry an outbox: the relay's list. (`organisations`,
- * `aid_parameters` and `aid_allowances` never carry events.)
+ * The collections whose documents carry an outbox: the relay's list. (`aid_allowances` never
+ * carries events: the ledger's aid-disbursed is the fact.)
  */
-export const OUTBOX_COLLECTIONS = ['campaigns', LEDGER_COLLECTION, 'micro_wishes', WISH_STEP_COLLECTION] as const;
+export const OUTBOX_COLLECTIONS = ['organisations', 'campaigns', LEDGER_COLLECTION, 'aid_parameters', 'micro_wishes', WISH_STEP_COLLECTION] as const;
 
 /** Creates the indexes of every collection (at start; both stores skip existing ones). */
 export async function ensureIndexes(connection: Connection): Promise<void> {
@@ -67,11 +68,11 @@ export async function buildCharityApp(options: CharityAppOptions): Promise<App> 
   await app.register(idempotency, { connection: options.connection, keyring: options.keyring });
   const nudge = options.nudge ?? (() => undefined);
   const deps: CharityDeps = {
-    organisations: new OrganisationRepository(options.connection),
+    organisations: new OrganisationRepository(options.connection, nudge),
     campaigns: new CampaignRepository(options.connection, nudge),
     ledger: new Chain<LedgerState, LedgerBody>(options.connection, LEDGER_COLLECTION, OPENED_LEDGER, nudge),
     allowances: new Chain<AllowanceState, AllowanceBody>(options.connection, ALLOWANCE_COLLECTION, { paidFen: 0 }),
-    parameters: new AidParameterBook(options.connection),
+    parameters: new AidParameterBook(options.connection, nudge),
     wishes: new WishRepository(options.connection, nudge),
     wishSteps: new Chain<WishState, WishStepBody>(options.connection, WISH_STEP_COLLECTION, NEW_WISH, nudge),
     publisher: options.publisher,
@@ -79,7 +80,7 @@ export async function buildCharityApp(options: CharityAppOptions): Promise<App> 
     pseudonymizer: options.pseudonymizer,
     now: options.now ?? (() => new Date()),
   };
-  const seeded = await deps.parameters.seed(options.aidParameters ?? SEED_AID_PARAMETERS, deps.now());
+  const seeded = await seedAidParameters(deps, options.aidParameters ?? SEED_AID_PARAMETERS);
   if (seeded > 0) app.log.info({ seeded }, 'aid parameters: stored the configured versions the store lacked');
   const audit = new AccessAudit(options.connection);
   organisationRoutes(app, deps);

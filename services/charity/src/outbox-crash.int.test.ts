@@ -1,8 +1,8 @@
 /**
  * The acceptance test of the outbox with a real process: the service (dist/server.js) is killed
  * with SIGKILL after its writes and before any publish; a restarted service publishes each event
- * exactly once, with the ids the first process wrote (the campaign's opened event on its document,
- * the donation's event on its ledger entry).
+ * exactly once, with the ids the first process wrote (the organisation's registration, the
+ * campaign's opened event on its document, the donation's event on its ledger entry).
  */
 import { once } from 'node:events';
 import { createKafka } from '@minzheng/event-bus/client';
@@ -55,10 +55,14 @@ describe('killed between the write and the publish', () => {
       ...((await connection.collection(LEDGER_COLLECTION).findOne({ chainId: campaignId }))?.outbox as { eventId: string }[]),
     ].map((entry) => entry.eventId);
     expect(pending).toHaveLength(2);
+    // The registration's event, keyed by the credit code (the same code in every run, so matched by event id).
+    const [registration] = ((await connection.collection('organisations').findOne({ _id: '53442000MJL0000018' as never }))?.outbox as { eventId: string }[]).map((entry) => entry.eventId);
+    expect(registration).toEqual(expect.any(String));
 
     // Second life: the relay publishes what the first one wrote.
     const second = await startServer({});
     const seen: string[] = [];
+    const seenRegistrations: string[] = [];
     const kafka = createKafka({ brokers: testKafkaBrokers(), clientId: uniqueName('crash-test') });
     const consumer = kafka.consumer({ groupId: uniqueName('crash-read'), maxWaitTimeInMs: 100 });
     await consumer.connect();
@@ -66,14 +70,16 @@ describe('killed between the write and the publish', () => {
     await consumer.run({
       eachMessage: ({ message }) => {
         if (message.key?.toString() === campaignId) seen.push(message.headers?.['mz-event-id']?.toString() ?? '');
+        if (message.key?.toString() === '53442000MJL0000018') seenRegistrations.push(message.headers?.['mz-event-id']?.toString() ?? '');
         return Promise.resolve();
       },
     });
-    await waitFor(async () => (await connection.collection(LEDGER_COLLECTION).findOne({ chainId: campaignId }))?.outboxPending === false && seen.length >= 2, { timeoutMs: 30_000, description: 'the restarted service to relay both events' });
+    await waitFor(async () => (await connection.collection(LEDGER_COLLECTION).findOne({ chainId: campaignId }))?.outboxPending === false && seen.length >= 2 && seenRegistrations.includes(registration ?? ''), { timeoutMs: 30_000, description: 'the restarted service to relay all three events' });
     second.child.kill('SIGTERM');
     await once(second.child, 'exit');
     await consumer.disconnect();
     await connection.close();
     expect([...seen].sort()).toEqual([...pending].sort());
+    expect(seenRegistrations.filter((id) => id === registration)).toHaveLength(1);
   });
 });

@@ -25,17 +25,20 @@ import { serviceOrderRoutes } from './routes/service-orders.js';
 import { visitRoutes } from './routes/visits.js';
 import { ServiceOrderRepository } from './service-orders/service-order.repository.js';
 import { serviceOrderModel } from './service-orders/service-order.schema.js';
+import { StandardRowRepository } from './standards/standard.repository.js';
+import { standardRowModel } from './standards/standard.schema.js';
+import { publishStandards } from './use-cases/standards.js';
 import { VisitRepository } from './visits/visit.repository.js';
 import { visitModel } from './visits/visit.schema.js';
 
 export const SERVICE_VERSION = '0.1.0';
 
 /** The collections whose documents carry an outbox: the relay's list (server.ts and the test harness). */
-export const OUTBOX_COLLECTIONS = ['elders', 'allowance_grants', 'visits', 'service_orders', 'device_signal_batches'] as const;
+export const OUTBOX_COLLECTIONS = ['elders', 'allowance_grants', 'visits', 'service_orders', 'devices', 'device_signal_batches', 'standards'] as const;
 
 /** Creates the indexes of every collection (at start; both stores skip existing ones). */
 export async function ensureIndexes(connection: Connection): Promise<void> {
-  for (const model of [elderModel, allowanceGrantModel, visitModel, serviceOrderModel, deviceModel, deviceBatchModel]) await model(connection).createIndexes();
+  for (const model of [elderModel, allowanceGrantModel, visitModel, serviceOrderModel, deviceModel, deviceBatchModel, standardRowModel]) await model(connection).createIndexes();
 }
 
 export interface ElderlyCareAppOptions extends ServiceAppInput {
@@ -90,12 +93,16 @@ export async function buildElderlyCare(options: ElderlyCareAppOptions): Promise<
     visits: new VisitRepository(options.connection, nudge),
     serviceOrders: new ServiceOrderRepository(options.connection, nudge),
     devices: new DeviceRepository(options.connection, nudge, options.deviceCacheTtlMs ?? 30_000),
+    standards: new StandardRowRepository(options.connection, nudge),
     publisher: options.publisher,
     keyring: options.keyring,
     pseudonymizer: options.pseudonymizer,
     parameters,
     now: options.now ?? (() => new Date()),
   };
+  // The tier and subsidy tables as reference standards, each row once (as services/assistance seeds its standards).
+  const published = await publishStandards(deps);
+  if (published > 0) app.log.info({ published }, 'standards: published the configured table rows the store lacked');
   const audit = new AccessAudit(options.connection);
   elderRoutes(app, deps, audit);
   allowanceRoutes(app, deps);

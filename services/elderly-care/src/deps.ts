@@ -8,6 +8,7 @@ import type { AgeAllowanceTable } from './domain/age-allowance.js';
 import type { CareSubsidyTable } from './domain/care-subsidy.js';
 import type { ElderRepository } from './elders/elder.repository.js';
 import type { ServiceOrderRepository } from './service-orders/service-order.repository.js';
+import type { StandardRowRepository } from './standards/standard.repository.js';
 import type { VisitRepository } from './visits/visit.repository.js';
 
 export interface ElderlyCareParameters {
@@ -25,6 +26,8 @@ export interface ElderlyCareDeps {
   readonly visits: VisitRepository;
   readonly serviceOrders: ServiceOrderRepository;
   readonly devices: DeviceRepository;
+  /** The tier and subsidy table rows published as reference standards. */
+  readonly standards: StandardRowRepository;
   readonly publisher: EventPublisher;
   readonly keyring: Keyring;
   readonly pseudonymizer: Pseudonymizer;

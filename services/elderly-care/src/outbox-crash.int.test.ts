@@ -1,7 +1,8 @@
 /**
  * The acceptance test of the outbox with a real process: the service (dist/server.js) is killed
  * with SIGKILL after its writes and before any publish; a restarted service publishes each event
- * exactly once, with the ids the first process wrote — an elder's registration and a device batch.
+ * exactly once, with the ids the first process wrote — an elder's registration, a device binding and
+ * a device batch.
  */
 import { once } from 'node:events';
 import { createKafka } from '@minzheng/event-bus/client';
@@ -56,9 +57,10 @@ describe('killed between the write and the publish', () => {
     const connection = await mongoose.createConnection(testMongoUrl(database)).asPromise();
     const pending = [
       ...((await connection.collection('elders').findOne({ _id: elderId as never }))?.outbox as { eventId: string }[]),
+      ...((await connection.collection('devices').findOne({ _id: 'SOS-CRASH-1' as never }))?.outbox as { eventId: string }[]),
       ...((await connection.collection('device_signal_batches').findOne({ outboxPending: true }))?.outbox as { eventId: string }[]),
     ].map((entry) => entry.eventId);
-    expect(pending).toHaveLength(3);
+    expect(pending).toHaveLength(4);
 
     // Second life: the relay publishes what the first one wrote, to both topics.
     const second = await startServer({});
@@ -73,7 +75,7 @@ describe('killed between the write and the publish', () => {
         return Promise.resolve();
       },
     });
-    await waitFor(async () => (await connection.collection('device_signal_batches').countDocuments({ outboxPending: true })) === 0 && seen.length >= 3, { timeoutMs: 30_000, description: 'the restarted service to relay all three events' });
+    await waitFor(async () => (await connection.collection('device_signal_batches').countDocuments({ outboxPending: true })) === 0 && seen.length >= 4, { timeoutMs: 30_000, description: 'the restarted service to relay all four events' });
     second.child.kill('SIGTERM');
     await once(second.child, 'exit');
     await consumer.disconnect();

@@ -1709,6 +1709,309 @@ export const CATALOG: CatalogData = {
       ]
     },
     {
+      "eventType": "assistance.application-reviewed",
+      "topic": "mz.assistance.events",
+      "fullName": "mz.assistance.ApplicationReviewed",
+      "fingerprint": "2d985e279429acf9",
+      "schema": {
+        "type": "record",
+        "name": "ApplicationReviewed",
+        "namespace": "mz.assistance",
+        "eventType": "assistance.application-reviewed",
+        "topic": "mz.assistance.events",
+        "doc": "救助申请已审核 — an application was reviewed (审核) by a staff member other than its approver and payer; the decision (审批) follows as application-decided. The applicant is envelope.person, the household envelope.household.",
+        "fields": [
+          {
+            "name": "envelope",
+            "type": {
+              "type": "record",
+              "name": "mz.common.Envelope",
+              "doc": "事件信封 — what every event carries: identity, time, source, place, subjects and causality.",
+              "fields": [
+                {
+                  "name": "eventId",
+                  "type": {
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
+                  },
+                  "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
+                },
+                {
+                  "name": "occurredAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "发生时间 — when the fact happened in the world (business time)."
+                },
+                {
+                  "name": "recordedAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "记录时间 — when the source system recorded it."
+                },
+                {
+                  "name": "source",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.SourceRef",
+                    "doc": "数据来源 — which system of which department produced the event, and its own record id.",
+                    "fields": [
+                      {
+                        "name": "department",
+                        "type": {
+                          "type": "enum",
+                          "name": "mz.common.Department",
+                          "doc": "部门 — the government department (or 民政 business line) that is the source of an event.",
+                          "symbols": [
+                            "CIVIL_AFFAIRS_ASSISTANCE",
+                            "CIVIL_AFFAIRS_ELDERLY_CARE",
+                            "CIVIL_AFFAIRS_CHILD_PROTECTION",
+                            "CIVIL_AFFAIRS_CHARITY",
+                            "CIVIL_AFFAIRS_PLATFORM",
+                            "PUBLIC_SECURITY",
+                            "MEDICAL_INSURANCE",
+                            "HEALTH",
+                            "DISABLED_PERSONS_FEDERATION",
+                            "HUMAN_RESOURCES",
+                            "EDUCATION",
+                            "HOUSING",
+                            "WATER",
+                            "HOTLINE_12345",
+                            "EMERGENCY_MANAGEMENT",
+                            "OTHER"
+                          ],
+                          "default": "OTHER"
+                        },
+                        "doc": "来源部门 — the source department."
+                      },
+                      {
+                        "name": "system",
+                        "type": "string",
+                        "doc": "来源系统 — the producing system, e.g. assistance-service, gongan-hukou, yibao-settlement."
+                      },
+                      {
+                        "name": "recordId",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "来源记录号 — the source system's own id of the record this event reports (used to recognise re-deliveries)."
+                      }
+                    ]
+                  },
+                  "doc": "数据来源 — the producing department and system."
+                },
+                {
+                  "name": "region",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.RegionRef",
+                    "doc": "行政区划 — where the subject lives or the event happened, keyed by administrative codes (GB/T 2260 county, then town and village codes).",
+                    "fields": [
+                      {
+                        "name": "countyCode",
+                        "type": "string",
+                        "doc": "区县级行政区划代码 — 6-digit county-level administrative code (for a prefecture city without counties, the city code), e.g. 442000."
+                      },
+                      {
+                        "name": "townCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "镇街代码 — 9-digit town/sub-district (镇/街道) code, when known."
+                      },
+                      {
+                        "name": "villageCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "村居代码 — 12-digit village/community (村/社区) code, when known."
+                      }
+                    ]
+                  },
+                  "doc": "行政区划 — where the subject lives or the event happened."
+                },
+                {
+                  "name": "person",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.PersonRef",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
+                      "fields": [
+                        {
+                          "name": "personKey",
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
+                        },
+                        {
+                          "name": "idNumber",
+                          "type": "string",
+                          "pii": true,
+                          "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体人员 — the person the event is about, when there is one."
+                },
+                {
+                  "name": "household",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.HouseholdRef",
+                      "doc": "家庭引用 — a reference to a household as 民政 registers it (救助家庭 / 共同生活家庭).",
+                      "fields": [
+                        {
+                          "name": "householdId",
+                          "type": "string",
+                          "doc": "家庭编号 — the platform's household identifier (opaque, not personal data)."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体家庭 — the household the event is about, when known to the producer."
+                },
+                {
+                  "name": "correlationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "关联编号 — groups the events of one business case or request."
+                },
+                {
+                  "name": "causationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "起因事件 — the eventId of the event that caused this one."
+                }
+              ]
+            },
+            "doc": "事件信封 — common event envelope."
+          },
+          {
+            "name": "applicationId",
+            "type": "string",
+            "doc": "申请编号 — the application reviewed."
+          },
+          {
+            "name": "program",
+            "type": {
+              "type": "enum",
+              "name": "mz.common.ProgramType",
+              "doc": "救助帮扶项目 — the benefit or assistance program, across all departments. Shared vocabulary of enrolments, flags and what-if.",
+              "symbols": [
+                "DIBAO",
+                "LOW_INCOME",
+                "TEKUN",
+                "TEMPORARY_AID",
+                "EXPENDITURE_HARDSHIP",
+                "MEDICAL_AID",
+                "EDUCATION_AID",
+                "HOUSING_AID",
+                "EMPLOYMENT_AID",
+                "DISASTER_RELIEF",
+                "ADVANCED_AGE_ALLOWANCE",
+                "ELDERLY_CARE_SUBSIDY",
+                "HOME_CARE_SERVICE",
+                "ORPHAN_ALLOWANCE",
+                "DEFACTO_UNSUPPORTED_CHILD_ALLOWANCE",
+                "DISABILITY_LIVING_SUBSIDY",
+                "DISABILITY_CARE_SUBSIDY",
+                "CHARITY_AID",
+                "OTHER"
+              ],
+              "default": "OTHER"
+            },
+            "doc": "救助项目 — the program applied for (低保 DIBAO, 低收入 LOW_INCOME, 特困 TEKUN, 临时救助 TEMPORARY_AID, 支出型困难 EXPENDITURE_HARDSHIP, ...)."
+          },
+          {
+            "name": "reviewStage",
+            "type": {
+              "type": "enum",
+              "name": "ReviewStage",
+              "doc": "审核阶段 — BEFORE_DECISION 审批前审核 (the normal path), AFTER_AID_FIRST 先行救助后补审 (the review completed after an aid-first approval), OTHER 其他.",
+              "symbols": [
+                "BEFORE_DECISION",
+                "AFTER_AID_FIRST",
+                "OTHER"
+              ],
+              "default": "OTHER"
+            },
+            "doc": "审核阶段 — whether the review precedes the decision or completes an aid-first case afterwards."
+          },
+          {
+            "name": "aidFirst",
+            "type": "boolean",
+            "doc": "先行救助 — true when the application is aid first (急难型临时救助, paperwork completed afterwards)."
+          },
+          {
+            "name": "reviewerId",
+            "type": "string",
+            "doc": "审核人 — staff id of the reviewer; never the approver or the payer of the same application."
+          },
+          {
+            "name": "reviewNote",
+            "type": [
+              "null",
+              "string"
+            ],
+            "default": null,
+            "pii": true,
+            "doc": "审核意见 — the reviewer's note, free text (may name people)."
+          }
+        ]
+      },
+      "piiPaths": [
+        "envelope.person.idNumber",
+        "envelope.person.name",
+        "reviewNote"
+      ],
+      "published": [
+        {
+          "version": 1,
+          "fingerprint": "2d985e279429acf9"
+        }
+      ]
+    },
+    {
       "eventType": "assistance.application-submitted",
       "topic": "mz.assistance.events",
       "fullName": "mz.assistance.ApplicationSubmitted",
@@ -5370,6 +5673,565 @@ export const CATALOG: CatalogData = {
       ]
     },
     {
+      "eventType": "charity.micro-wish-cancelled",
+      "topic": "mz.charity.events",
+      "fullName": "mz.charity.MicroWishCancelled",
+      "fingerprint": "d51496c18fb4e20d",
+      "schema": {
+        "type": "record",
+        "name": "MicroWishCancelled",
+        "namespace": "mz.charity",
+        "eventType": "charity.micro-wish-cancelled",
+        "topic": "mz.charity.events",
+        "doc": "微心愿已取消 — an open or claimed micro-wish was withdrawn (取消) and will not be fulfilled. The beneficiary is envelope.person.",
+        "fields": [
+          {
+            "name": "envelope",
+            "type": {
+              "type": "record",
+              "name": "mz.common.Envelope",
+              "doc": "事件信封 — what every event carries: identity, time, source, place, subjects and causality.",
+              "fields": [
+                {
+                  "name": "eventId",
+                  "type": {
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
+                  },
+                  "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
+                },
+                {
+                  "name": "occurredAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "发生时间 — when the fact happened in the world (business time)."
+                },
+                {
+                  "name": "recordedAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "记录时间 — when the source system recorded it."
+                },
+                {
+                  "name": "source",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.SourceRef",
+                    "doc": "数据来源 — which system of which department produced the event, and its own record id.",
+                    "fields": [
+                      {
+                        "name": "department",
+                        "type": {
+                          "type": "enum",
+                          "name": "mz.common.Department",
+                          "doc": "部门 — the government department (or 民政 business line) that is the source of an event.",
+                          "symbols": [
+                            "CIVIL_AFFAIRS_ASSISTANCE",
+                            "CIVIL_AFFAIRS_ELDERLY_CARE",
+                            "CIVIL_AFFAIRS_CHILD_PROTECTION",
+                            "CIVIL_AFFAIRS_CHARITY",
+                            "CIVIL_AFFAIRS_PLATFORM",
+                            "PUBLIC_SECURITY",
+                            "MEDICAL_INSURANCE",
+                            "HEALTH",
+                            "DISABLED_PERSONS_FEDERATION",
+                            "HUMAN_RESOURCES",
+                            "EDUCATION",
+                            "HOUSING",
+                            "WATER",
+                            "HOTLINE_12345",
+                            "EMERGENCY_MANAGEMENT",
+                            "OTHER"
+                          ],
+                          "default": "OTHER"
+                        },
+                        "doc": "来源部门 — the source department."
+                      },
+                      {
+                        "name": "system",
+                        "type": "string",
+                        "doc": "来源系统 — the producing system, e.g. assistance-service, gongan-hukou, yibao-settlement."
+                      },
+                      {
+                        "name": "recordId",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "来源记录号 — the source system's own id of the record this event reports (used to recognise re-deliveries)."
+                      }
+                    ]
+                  },
+                  "doc": "数据来源 — the producing department and system."
+                },
+                {
+                  "name": "region",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.RegionRef",
+                    "doc": "行政区划 — where the subject lives or the event happened, keyed by administrative codes (GB/T 2260 county, then town and village codes).",
+                    "fields": [
+                      {
+                        "name": "countyCode",
+                        "type": "string",
+                        "doc": "区县级行政区划代码 — 6-digit county-level administrative code (for a prefecture city without counties, the city code), e.g. 442000."
+                      },
+                      {
+                        "name": "townCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "镇街代码 — 9-digit town/sub-district (镇/街道) code, when known."
+                      },
+                      {
+                        "name": "villageCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "村居代码 — 12-digit village/community (村/社区) code, when known."
+                      }
+                    ]
+                  },
+                  "doc": "行政区划 — where the subject lives or the event happened."
+                },
+                {
+                  "name": "person",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.PersonRef",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
+                      "fields": [
+                        {
+                          "name": "personKey",
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
+                        },
+                        {
+                          "name": "idNumber",
+                          "type": "string",
+                          "pii": true,
+                          "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体人员 — the person the event is about, when there is one."
+                },
+                {
+                  "name": "household",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.HouseholdRef",
+                      "doc": "家庭引用 — a reference to a household as 民政 registers it (救助家庭 / 共同生活家庭).",
+                      "fields": [
+                        {
+                          "name": "householdId",
+                          "type": "string",
+                          "doc": "家庭编号 — the platform's household identifier (opaque, not personal data)."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体家庭 — the household the event is about, when known to the producer."
+                },
+                {
+                  "name": "correlationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "关联编号 — groups the events of one business case or request."
+                },
+                {
+                  "name": "causationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "起因事件 — the eventId of the event that caused this one."
+                }
+              ]
+            },
+            "doc": "事件信封 — common event envelope."
+          },
+          {
+            "name": "wishId",
+            "type": "string",
+            "doc": "心愿编号 — the micro-wish cancelled."
+          },
+          {
+            "name": "cancelReason",
+            "type": {
+              "type": "enum",
+              "name": "WishCancelReason",
+              "doc": "取消原因 — DEADLINE_PASSED 已过截止日期, NO_LONGER_NEEDED 不再需要, MET_OTHERWISE 已通过其他途径满足, BENEFICIARY_LEFT 受助人已迁出或离世, DUPLICATE 重复发布, OTHER 其他.",
+              "symbols": [
+                "DEADLINE_PASSED",
+                "NO_LONGER_NEEDED",
+                "MET_OTHERWISE",
+                "BENEFICIARY_LEFT",
+                "DUPLICATE",
+                "OTHER"
+              ],
+              "default": "OTHER"
+            },
+            "doc": "取消原因 — why the wish was withdrawn."
+          },
+          {
+            "name": "voidedClaimId",
+            "type": [
+              "null",
+              "string"
+            ],
+            "default": null,
+            "doc": "作废认领编号 — id of the claim the cancellation voided, when the wish was claimed; null when it was open."
+          },
+          {
+            "name": "recordedById",
+            "type": "string",
+            "doc": "登记人 — staff id of who recorded the cancellation."
+          }
+        ]
+      },
+      "piiPaths": [
+        "envelope.person.idNumber",
+        "envelope.person.name"
+      ],
+      "published": [
+        {
+          "version": 1,
+          "fingerprint": "d51496c18fb4e20d"
+        }
+      ]
+    },
+    {
+      "eventType": "charity.micro-wish-claimed",
+      "topic": "mz.charity.events",
+      "fullName": "mz.charity.MicroWishClaimed",
+      "fingerprint": "1052941f4c2fdfc7",
+      "schema": {
+        "type": "record",
+        "name": "MicroWishClaimed",
+        "namespace": "mz.charity",
+        "eventType": "charity.micro-wish-claimed",
+        "topic": "mz.charity.events",
+        "doc": "微心愿已认领 — a donor claimed an open micro-wish (认领); it is fulfilled (micro-wish-fulfilled), released (micro-wish-released) or cancelled (micro-wish-cancelled) next. The beneficiary is envelope.person.",
+        "fields": [
+          {
+            "name": "envelope",
+            "type": {
+              "type": "record",
+              "name": "mz.common.Envelope",
+              "doc": "事件信封 — what every event carries: identity, time, source, place, subjects and causality.",
+              "fields": [
+                {
+                  "name": "eventId",
+                  "type": {
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
+                  },
+                  "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
+                },
+                {
+                  "name": "occurredAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "发生时间 — when the fact happened in the world (business time)."
+                },
+                {
+                  "name": "recordedAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "记录时间 — when the source system recorded it."
+                },
+                {
+                  "name": "source",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.SourceRef",
+                    "doc": "数据来源 — which system of which department produced the event, and its own record id.",
+                    "fields": [
+                      {
+                        "name": "department",
+                        "type": {
+                          "type": "enum",
+                          "name": "mz.common.Department",
+                          "doc": "部门 — the government department (or 民政 business line) that is the source of an event.",
+                          "symbols": [
+                            "CIVIL_AFFAIRS_ASSISTANCE",
+                            "CIVIL_AFFAIRS_ELDERLY_CARE",
+                            "CIVIL_AFFAIRS_CHILD_PROTECTION",
+                            "CIVIL_AFFAIRS_CHARITY",
+                            "CIVIL_AFFAIRS_PLATFORM",
+                            "PUBLIC_SECURITY",
+                            "MEDICAL_INSURANCE",
+                            "HEALTH",
+                            "DISABLED_PERSONS_FEDERATION",
+                            "HUMAN_RESOURCES",
+                            "EDUCATION",
+                            "HOUSING",
+                            "WATER",
+                            "HOTLINE_12345",
+                            "EMERGENCY_MANAGEMENT",
+                            "OTHER"
+                          ],
+                          "default": "OTHER"
+                        },
+                        "doc": "来源部门 — the source department."
+                      },
+                      {
+                        "name": "system",
+                        "type": "string",
+                        "doc": "来源系统 — the producing system, e.g. assistance-service, gongan-hukou, yibao-settlement."
+                      },
+                      {
+                        "name": "recordId",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "来源记录号 — the source system's own id of the record this event reports (used to recognise re-deliveries)."
+                      }
+                    ]
+                  },
+                  "doc": "数据来源 — the producing department and system."
+                },
+                {
+                  "name": "region",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.RegionRef",
+                    "doc": "行政区划 — where the subject lives or the event happened, keyed by administrative codes (GB/T 2260 county, then town and village codes).",
+                    "fields": [
+                      {
+                        "name": "countyCode",
+                        "type": "string",
+                        "doc": "区县级行政区划代码 — 6-digit county-level administrative code (for a prefecture city without counties, the city code), e.g. 442000."
+                      },
+                      {
+                        "name": "townCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "镇街代码 — 9-digit town/sub-district (镇/街道) code, when known."
+                      },
+                      {
+                        "name": "villageCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "村居代码 — 12-digit village/community (村/社区) code, when known."
+                      }
+                    ]
+                  },
+                  "doc": "行政区划 — where the subject lives or the event happened."
+                },
+                {
+                  "name": "person",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.PersonRef",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
+                      "fields": [
+                        {
+                          "name": "personKey",
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
+                        },
+                        {
+                          "name": "idNumber",
+                          "type": "string",
+                          "pii": true,
+                          "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体人员 — the person the event is about, when there is one."
+                },
+                {
+                  "name": "household",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.HouseholdRef",
+                      "doc": "家庭引用 — a reference to a household as 民政 registers it (救助家庭 / 共同生活家庭).",
+                      "fields": [
+                        {
+                          "name": "householdId",
+                          "type": "string",
+                          "doc": "家庭编号 — the platform's household identifier (opaque, not personal data)."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体家庭 — the household the event is about, when known to the producer."
+                },
+                {
+                  "name": "correlationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "关联编号 — groups the events of one business case or request."
+                },
+                {
+                  "name": "causationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "起因事件 — the eventId of the event that caused this one."
+                }
+              ]
+            },
+            "doc": "事件信封 — common event envelope."
+          },
+          {
+            "name": "wishId",
+            "type": "string",
+            "doc": "心愿编号 — the micro-wish claimed."
+          },
+          {
+            "name": "claimId",
+            "type": "string",
+            "doc": "认领编号 — id of this claim (a release or cancellation names it)."
+          },
+          {
+            "name": "donorKind",
+            "type": {
+              "type": "enum",
+              "name": "DonorKind",
+              "doc": "捐赠人类型 — INDIVIDUAL 个人, ENTERPRISE 企业, SOCIAL_ORGANISATION 社会组织, ANONYMOUS 匿名, OTHER 其他.",
+              "symbols": [
+                "INDIVIDUAL",
+                "ENTERPRISE",
+                "SOCIAL_ORGANISATION",
+                "ANONYMOUS",
+                "OTHER"
+              ],
+              "default": "OTHER"
+            },
+            "doc": "认领人类型 — who claimed the wish."
+          },
+          {
+            "name": "donor",
+            "type": [
+              "null",
+              "mz.common.PersonRef"
+            ],
+            "default": null,
+            "doc": "认领人 — the individual who claimed the wish; null for organisations and anonymous donors."
+          },
+          {
+            "name": "donorOrganisationName",
+            "type": [
+              "null",
+              "string"
+            ],
+            "default": null,
+            "doc": "认领单位名称 — name of the enterprise or organisation that claimed the wish; null for individuals."
+          },
+          {
+            "name": "claimedDate",
+            "type": {
+              "type": "int",
+              "logicalType": "date"
+            },
+            "doc": "认领日期 — date of the claim."
+          },
+          {
+            "name": "recordedById",
+            "type": "string",
+            "doc": "登记人 — staff id of who recorded the claim."
+          }
+        ]
+      },
+      "piiPaths": [
+        "envelope.person.idNumber",
+        "envelope.person.name",
+        "donor.idNumber",
+        "donor.name"
+      ],
+      "published": [
+        {
+          "version": 1,
+          "fingerprint": "1052941f4c2fdfc7"
+        }
+      ]
+    },
+    {
       "eventType": "charity.micro-wish-created",
       "topic": "mz.charity.events",
       "fullName": "mz.charity.MicroWishCreated",
@@ -5929,6 +6791,970 @@ export const CATALOG: CatalogData = {
       ]
     },
     {
+      "eventType": "charity.micro-wish-released",
+      "topic": "mz.charity.events",
+      "fullName": "mz.charity.MicroWishReleased",
+      "fingerprint": "70f3c1bc6872632e",
+      "schema": {
+        "type": "record",
+        "name": "MicroWishReleased",
+        "namespace": "mz.charity",
+        "eventType": "charity.micro-wish-released",
+        "topic": "mz.charity.events",
+        "doc": "微心愿认领已释放 — a claimed micro-wish was released by its donor (放弃认领) and is open again for another donor. The beneficiary is envelope.person.",
+        "fields": [
+          {
+            "name": "envelope",
+            "type": {
+              "type": "record",
+              "name": "mz.common.Envelope",
+              "doc": "事件信封 — what every event carries: identity, time, source, place, subjects and causality.",
+              "fields": [
+                {
+                  "name": "eventId",
+                  "type": {
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
+                  },
+                  "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
+                },
+                {
+                  "name": "occurredAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "发生时间 — when the fact happened in the world (business time)."
+                },
+                {
+                  "name": "recordedAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "记录时间 — when the source system recorded it."
+                },
+                {
+                  "name": "source",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.SourceRef",
+                    "doc": "数据来源 — which system of which department produced the event, and its own record id.",
+                    "fields": [
+                      {
+                        "name": "department",
+                        "type": {
+                          "type": "enum",
+                          "name": "mz.common.Department",
+                          "doc": "部门 — the government department (or 民政 business line) that is the source of an event.",
+                          "symbols": [
+                            "CIVIL_AFFAIRS_ASSISTANCE",
+                            "CIVIL_AFFAIRS_ELDERLY_CARE",
+                            "CIVIL_AFFAIRS_CHILD_PROTECTION",
+                            "CIVIL_AFFAIRS_CHARITY",
+                            "CIVIL_AFFAIRS_PLATFORM",
+                            "PUBLIC_SECURITY",
+                            "MEDICAL_INSURANCE",
+                            "HEALTH",
+                            "DISABLED_PERSONS_FEDERATION",
+                            "HUMAN_RESOURCES",
+                            "EDUCATION",
+                            "HOUSING",
+                            "WATER",
+                            "HOTLINE_12345",
+                            "EMERGENCY_MANAGEMENT",
+                            "OTHER"
+                          ],
+                          "default": "OTHER"
+                        },
+                        "doc": "来源部门 — the source department."
+                      },
+                      {
+                        "name": "system",
+                        "type": "string",
+                        "doc": "来源系统 — the producing system, e.g. assistance-service, gongan-hukou, yibao-settlement."
+                      },
+                      {
+                        "name": "recordId",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "来源记录号 — the source system's own id of the record this event reports (used to recognise re-deliveries)."
+                      }
+                    ]
+                  },
+                  "doc": "数据来源 — the producing department and system."
+                },
+                {
+                  "name": "region",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.RegionRef",
+                    "doc": "行政区划 — where the subject lives or the event happened, keyed by administrative codes (GB/T 2260 county, then town and village codes).",
+                    "fields": [
+                      {
+                        "name": "countyCode",
+                        "type": "string",
+                        "doc": "区县级行政区划代码 — 6-digit county-level administrative code (for a prefecture city without counties, the city code), e.g. 442000."
+                      },
+                      {
+                        "name": "townCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "镇街代码 — 9-digit town/sub-district (镇/街道) code, when known."
+                      },
+                      {
+                        "name": "villageCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "村居代码 — 12-digit village/community (村/社区) code, when known."
+                      }
+                    ]
+                  },
+                  "doc": "行政区划 — where the subject lives or the event happened."
+                },
+                {
+                  "name": "person",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.PersonRef",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
+                      "fields": [
+                        {
+                          "name": "personKey",
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
+                        },
+                        {
+                          "name": "idNumber",
+                          "type": "string",
+                          "pii": true,
+                          "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体人员 — the person the event is about, when there is one."
+                },
+                {
+                  "name": "household",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.HouseholdRef",
+                      "doc": "家庭引用 — a reference to a household as 民政 registers it (救助家庭 / 共同生活家庭).",
+                      "fields": [
+                        {
+                          "name": "householdId",
+                          "type": "string",
+                          "doc": "家庭编号 — the platform's household identifier (opaque, not personal data)."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体家庭 — the household the event is about, when known to the producer."
+                },
+                {
+                  "name": "correlationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "关联编号 — groups the events of one business case or request."
+                },
+                {
+                  "name": "causationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "起因事件 — the eventId of the event that caused this one."
+                }
+              ]
+            },
+            "doc": "事件信封 — common event envelope."
+          },
+          {
+            "name": "wishId",
+            "type": "string",
+            "doc": "心愿编号 — the micro-wish released."
+          },
+          {
+            "name": "claimId",
+            "type": "string",
+            "doc": "认领编号 — id of the claim released (from micro-wish-claimed)."
+          },
+          {
+            "name": "recordedById",
+            "type": "string",
+            "doc": "登记人 — staff id of who recorded the release."
+          }
+        ]
+      },
+      "piiPaths": [
+        "envelope.person.idNumber",
+        "envelope.person.name"
+      ],
+      "published": [
+        {
+          "version": 1,
+          "fingerprint": "70f3c1bc6872632e"
+        }
+      ]
+    },
+    {
+      "eventType": "charity.organisation-registered",
+      "topic": "mz.charity.events",
+      "fullName": "mz.charity.OrganisationRegistered",
+      "fingerprint": "3e9883cea6975bae",
+      "schema": {
+        "type": "record",
+        "name": "OrganisationRegistered",
+        "namespace": "mz.charity",
+        "eventType": "charity.organisation-registered",
+        "topic": "mz.charity.events",
+        "doc": "慈善组织已登记 — a charitable organisation (慈善组织) was registered with the civil-affairs charity system, identified by its unified social credit code. envelope.person is null; envelope.region is the registration region.",
+        "fields": [
+          {
+            "name": "envelope",
+            "type": {
+              "type": "record",
+              "name": "mz.common.Envelope",
+              "doc": "事件信封 — what every event carries: identity, time, source, place, subjects and causality.",
+              "fields": [
+                {
+                  "name": "eventId",
+                  "type": {
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
+                  },
+                  "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
+                },
+                {
+                  "name": "occurredAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "发生时间 — when the fact happened in the world (business time)."
+                },
+                {
+                  "name": "recordedAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "记录时间 — when the source system recorded it."
+                },
+                {
+                  "name": "source",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.SourceRef",
+                    "doc": "数据来源 — which system of which department produced the event, and its own record id.",
+                    "fields": [
+                      {
+                        "name": "department",
+                        "type": {
+                          "type": "enum",
+                          "name": "mz.common.Department",
+                          "doc": "部门 — the government department (or 民政 business line) that is the source of an event.",
+                          "symbols": [
+                            "CIVIL_AFFAIRS_ASSISTANCE",
+                            "CIVIL_AFFAIRS_ELDERLY_CARE",
+                            "CIVIL_AFFAIRS_CHILD_PROTECTION",
+                            "CIVIL_AFFAIRS_CHARITY",
+                            "CIVIL_AFFAIRS_PLATFORM",
+                            "PUBLIC_SECURITY",
+                            "MEDICAL_INSURANCE",
+                            "HEALTH",
+                            "DISABLED_PERSONS_FEDERATION",
+                            "HUMAN_RESOURCES",
+                            "EDUCATION",
+                            "HOUSING",
+                            "WATER",
+                            "HOTLINE_12345",
+                            "EMERGENCY_MANAGEMENT",
+                            "OTHER"
+                          ],
+                          "default": "OTHER"
+                        },
+                        "doc": "来源部门 — the source department."
+                      },
+                      {
+                        "name": "system",
+                        "type": "string",
+                        "doc": "来源系统 — the producing system, e.g. assistance-service, gongan-hukou, yibao-settlement."
+                      },
+                      {
+                        "name": "recordId",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "来源记录号 — the source system's own id of the record this event reports (used to recognise re-deliveries)."
+                      }
+                    ]
+                  },
+                  "doc": "数据来源 — the producing department and system."
+                },
+                {
+                  "name": "region",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.RegionRef",
+                    "doc": "行政区划 — where the subject lives or the event happened, keyed by administrative codes (GB/T 2260 county, then town and village codes).",
+                    "fields": [
+                      {
+                        "name": "countyCode",
+                        "type": "string",
+                        "doc": "区县级行政区划代码 — 6-digit county-level administrative code (for a prefecture city without counties, the city code), e.g. 442000."
+                      },
+                      {
+                        "name": "townCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "镇街代码 — 9-digit town/sub-district (镇/街道) code, when known."
+                      },
+                      {
+                        "name": "villageCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "村居代码 — 12-digit village/community (村/社区) code, when known."
+                      }
+                    ]
+                  },
+                  "doc": "行政区划 — where the subject lives or the event happened."
+                },
+                {
+                  "name": "person",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.PersonRef",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
+                      "fields": [
+                        {
+                          "name": "personKey",
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
+                        },
+                        {
+                          "name": "idNumber",
+                          "type": "string",
+                          "pii": true,
+                          "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体人员 — the person the event is about, when there is one."
+                },
+                {
+                  "name": "household",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.HouseholdRef",
+                      "doc": "家庭引用 — a reference to a household as 民政 registers it (救助家庭 / 共同生活家庭).",
+                      "fields": [
+                        {
+                          "name": "householdId",
+                          "type": "string",
+                          "doc": "家庭编号 — the platform's household identifier (opaque, not personal data)."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体家庭 — the household the event is about, when known to the producer."
+                },
+                {
+                  "name": "correlationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "关联编号 — groups the events of one business case or request."
+                },
+                {
+                  "name": "causationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "起因事件 — the eventId of the event that caused this one."
+                }
+              ]
+            },
+            "doc": "事件信封 — common event envelope."
+          },
+          {
+            "name": "creditCode",
+            "type": "string",
+            "doc": "统一社会信用代码 — the organisation's unified social credit code (GB 32100); campaigns cite it as organiserId."
+          },
+          {
+            "name": "organisationName",
+            "type": "string",
+            "doc": "组织名称 — the organisation's registered name."
+          },
+          {
+            "name": "organisationForm",
+            "type": {
+              "type": "enum",
+              "name": "CharityOrganisationForm",
+              "doc": "组织形式 — FOUNDATION 基金会, SOCIAL_GROUP 社会团体, SOCIAL_SERVICE_AGENCY 社会服务机构, OTHER 其他.",
+              "symbols": [
+                "FOUNDATION",
+                "SOCIAL_GROUP",
+                "SOCIAL_SERVICE_AGENCY",
+                "OTHER"
+              ],
+              "default": "OTHER"
+            },
+            "doc": "组织形式 — the organisation's legal form."
+          },
+          {
+            "name": "recognisedDate",
+            "type": [
+              "null",
+              {
+                "type": "int",
+                "logicalType": "date"
+              }
+            ],
+            "default": null,
+            "doc": "认定日期 — date the organisation was recognised as a charitable organisation (认定为慈善组织), when known."
+          },
+          {
+            "name": "publicFundraising",
+            "type": "boolean",
+            "doc": "公开募捐资格 — true when the organisation may raise funds publicly (具有公开募捐资格)."
+          },
+          {
+            "name": "registeredById",
+            "type": "string",
+            "doc": "登记人 — staff id of who registered the organisation."
+          }
+        ]
+      },
+      "piiPaths": [
+        "envelope.person.idNumber",
+        "envelope.person.name"
+      ],
+      "published": [
+        {
+          "version": 1,
+          "fingerprint": "3e9883cea6975bae"
+        }
+      ]
+    },
+    {
+      "eventType": "child-protection.allowance-determined",
+      "topic": "mz.child-protection.events",
+      "fullName": "mz.child_protection.AllowanceDetermined",
+      "fingerprint": "ca7e711ad671eab4",
+      "schema": {
+        "type": "record",
+        "name": "AllowanceDetermined",
+        "namespace": "mz.child_protection",
+        "eventType": "child-protection.allowance-determined",
+        "topic": "mz.child-protection.events",
+        "doc": "儿童基本生活费已核定 — the basic-living allowance of an orphan or a 事实无人抚养 child was determined or re-determined: approved (审批) with its amounts, re-computed after a 低保 standard change, moved to another allowance category, or ended. Carries the whole schedule of amounts with the standard versions each was derived from. The child is envelope.person.",
+        "fields": [
+          {
+            "name": "envelope",
+            "type": {
+              "type": "record",
+              "name": "mz.common.Envelope",
+              "doc": "事件信封 — what every event carries: identity, time, source, place, subjects and causality.",
+              "fields": [
+                {
+                  "name": "eventId",
+                  "type": {
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
+                  },
+                  "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
+                },
+                {
+                  "name": "occurredAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "发生时间 — when the fact happened in the world (business time)."
+                },
+                {
+                  "name": "recordedAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "记录时间 — when the source system recorded it."
+                },
+                {
+                  "name": "source",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.SourceRef",
+                    "doc": "数据来源 — which system of which department produced the event, and its own record id.",
+                    "fields": [
+                      {
+                        "name": "department",
+                        "type": {
+                          "type": "enum",
+                          "name": "mz.common.Department",
+                          "doc": "部门 — the government department (or 民政 business line) that is the source of an event.",
+                          "symbols": [
+                            "CIVIL_AFFAIRS_ASSISTANCE",
+                            "CIVIL_AFFAIRS_ELDERLY_CARE",
+                            "CIVIL_AFFAIRS_CHILD_PROTECTION",
+                            "CIVIL_AFFAIRS_CHARITY",
+                            "CIVIL_AFFAIRS_PLATFORM",
+                            "PUBLIC_SECURITY",
+                            "MEDICAL_INSURANCE",
+                            "HEALTH",
+                            "DISABLED_PERSONS_FEDERATION",
+                            "HUMAN_RESOURCES",
+                            "EDUCATION",
+                            "HOUSING",
+                            "WATER",
+                            "HOTLINE_12345",
+                            "EMERGENCY_MANAGEMENT",
+                            "OTHER"
+                          ],
+                          "default": "OTHER"
+                        },
+                        "doc": "来源部门 — the source department."
+                      },
+                      {
+                        "name": "system",
+                        "type": "string",
+                        "doc": "来源系统 — the producing system, e.g. assistance-service, gongan-hukou, yibao-settlement."
+                      },
+                      {
+                        "name": "recordId",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "来源记录号 — the source system's own id of the record this event reports (used to recognise re-deliveries)."
+                      }
+                    ]
+                  },
+                  "doc": "数据来源 — the producing department and system."
+                },
+                {
+                  "name": "region",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.RegionRef",
+                    "doc": "行政区划 — where the subject lives or the event happened, keyed by administrative codes (GB/T 2260 county, then town and village codes).",
+                    "fields": [
+                      {
+                        "name": "countyCode",
+                        "type": "string",
+                        "doc": "区县级行政区划代码 — 6-digit county-level administrative code (for a prefecture city without counties, the city code), e.g. 442000."
+                      },
+                      {
+                        "name": "townCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "镇街代码 — 9-digit town/sub-district (镇/街道) code, when known."
+                      },
+                      {
+                        "name": "villageCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "村居代码 — 12-digit village/community (村/社区) code, when known."
+                      }
+                    ]
+                  },
+                  "doc": "行政区划 — where the subject lives or the event happened."
+                },
+                {
+                  "name": "person",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.PersonRef",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
+                      "fields": [
+                        {
+                          "name": "personKey",
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
+                        },
+                        {
+                          "name": "idNumber",
+                          "type": "string",
+                          "pii": true,
+                          "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体人员 — the person the event is about, when there is one."
+                },
+                {
+                  "name": "household",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.HouseholdRef",
+                      "doc": "家庭引用 — a reference to a household as 民政 registers it (救助家庭 / 共同生活家庭).",
+                      "fields": [
+                        {
+                          "name": "householdId",
+                          "type": "string",
+                          "doc": "家庭编号 — the platform's household identifier (opaque, not personal data)."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体家庭 — the household the event is about, when known to the producer."
+                },
+                {
+                  "name": "correlationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "关联编号 — groups the events of one business case or request."
+                },
+                {
+                  "name": "causationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "起因事件 — the eventId of the event that caused this one."
+                }
+              ]
+            },
+            "doc": "事件信封 — common event envelope."
+          },
+          {
+            "name": "childRecordId",
+            "type": "string",
+            "doc": "儿童档案编号 — the child-welfare registry's record id."
+          },
+          {
+            "name": "program",
+            "type": {
+              "type": "enum",
+              "name": "mz.common.ProgramType",
+              "doc": "救助帮扶项目 — the benefit or assistance program, across all departments. Shared vocabulary of enrolments, flags and what-if.",
+              "symbols": [
+                "DIBAO",
+                "LOW_INCOME",
+                "TEKUN",
+                "TEMPORARY_AID",
+                "EXPENDITURE_HARDSHIP",
+                "MEDICAL_AID",
+                "EDUCATION_AID",
+                "HOUSING_AID",
+                "EMPLOYMENT_AID",
+                "DISASTER_RELIEF",
+                "ADVANCED_AGE_ALLOWANCE",
+                "ELDERLY_CARE_SUBSIDY",
+                "HOME_CARE_SERVICE",
+                "ORPHAN_ALLOWANCE",
+                "DEFACTO_UNSUPPORTED_CHILD_ALLOWANCE",
+                "DISABILITY_LIVING_SUBSIDY",
+                "DISABILITY_CARE_SUBSIDY",
+                "CHARITY_AID",
+                "OTHER"
+              ],
+              "default": "OTHER"
+            },
+            "doc": "保障项目 — ORPHAN_ALLOWANCE or DEFACTO_UNSUPPORTED_CHILD_ALLOWANCE."
+          },
+          {
+            "name": "allowanceCategory",
+            "type": {
+              "type": "enum",
+              "name": "ChildAllowanceCategory",
+              "doc": "保障类别 — INSTITUTIONAL_ORPHAN 机构养育孤儿, SCATTERED_ORPHAN 社会散居孤儿, DEFACTO_UNSUPPORTED 事实无人抚养儿童, OTHER 其他.",
+              "symbols": [
+                "INSTITUTIONAL_ORPHAN",
+                "SCATTERED_ORPHAN",
+                "DEFACTO_UNSUPPORTED",
+                "OTHER"
+              ],
+              "default": "OTHER"
+            },
+            "doc": "保障类别 — the category whose standard applies."
+          },
+          {
+            "name": "determinationKind",
+            "type": {
+              "type": "enum",
+              "name": "AllowanceDeterminationKind",
+              "doc": "核定类型 — APPROVED 审批核定, RECOMPUTED 标准调整后重新核定 (a 低保 or rule version changed the amounts), RECATEGORISED 保障类别变更 (amounts unchanged), ENDED 终止保障 (the category no longer receives the allowance), OTHER 其他.",
+              "symbols": [
+                "APPROVED",
+                "RECOMPUTED",
+                "RECATEGORISED",
+                "ENDED",
+                "OTHER"
+              ],
+              "default": "OTHER"
+            },
+            "doc": "核定类型 — what led to this determination."
+          },
+          {
+            "name": "effectiveDate",
+            "type": {
+              "type": "int",
+              "logicalType": "date"
+            },
+            "doc": "生效日期 — first day the determination applies: the start month of an approval, the first month whose amount or versions changed in a re-computation, the date of the change for a re-categorisation, the first day no longer covered for an end."
+          },
+          {
+            "name": "startDate",
+            "type": {
+              "type": "int",
+              "logicalType": "date"
+            },
+            "doc": "起始日期 — first day of the first month the allowance pays."
+          },
+          {
+            "name": "endDate",
+            "type": {
+              "type": "int",
+              "logicalType": "date"
+            },
+            "doc": "截止日期 — last day the allowance is in force (the day before the 18th birthday, or earlier when ended)."
+          },
+          {
+            "name": "monthlyAmountFen",
+            "type": [
+              "null",
+              "long"
+            ],
+            "default": null,
+            "doc": "月发放标准 — monthly amount in force on effectiveDate, in fen; null when ended."
+          },
+          {
+            "name": "previousMonthlyAmountFen",
+            "type": [
+              "null",
+              "long"
+            ],
+            "default": null,
+            "doc": "原月发放标准 — monthly amount in force on effectiveDate before this determination, in fen; null for an approval."
+          },
+          {
+            "name": "standardVersionId",
+            "type": [
+              "null",
+              "string"
+            ],
+            "default": null,
+            "doc": "适用低保标准版本 — versionId of the reference 低保 standard (mz.reference StandardChanged) the amount on effectiveDate was computed with; null when ended."
+          },
+          {
+            "name": "ruleVersionId",
+            "type": [
+              "null",
+              "string"
+            ],
+            "default": null,
+            "doc": "适用计发规则版本 — id of the allowance rule version (ratio × 低保) the amount on effectiveDate was computed with; null when ended."
+          },
+          {
+            "name": "causeVersionId",
+            "type": [
+              "null",
+              "string"
+            ],
+            "default": null,
+            "doc": "触发版本 — versionId of the 低保 version whose arrival, correction or withdrawal caused a re-computation; null otherwise."
+          },
+          {
+            "name": "schedule",
+            "type": {
+              "type": "array",
+              "items": {
+                "type": "record",
+                "name": "AllowanceAmountSegment",
+                "doc": "发放标准分段 — the monthly amount in force from a first day of a month, with the versions it was derived from.",
+                "fields": [
+                  {
+                    "name": "fromDate",
+                    "type": {
+                      "type": "int",
+                      "logicalType": "date"
+                    },
+                    "doc": "起始日期 — first day (a first day of a month) this amount applies."
+                  },
+                  {
+                    "name": "amountFen",
+                    "type": "long",
+                    "doc": "月发放标准 — monthly amount, in fen (ratio × 低保 standard, rounded half up to the fen)."
+                  },
+                  {
+                    "name": "dibaoStandardFen",
+                    "type": "long",
+                    "doc": "低保标准 — the monthly 低保 standard it was derived from, in fen."
+                  },
+                  {
+                    "name": "standardVersionId",
+                    "type": "string",
+                    "doc": "低保标准版本 — versionId of that reference 低保 standard."
+                  },
+                  {
+                    "name": "ruleVersionId",
+                    "type": "string",
+                    "doc": "计发规则版本 — id of the allowance rule version applied."
+                  },
+                  {
+                    "name": "ratioPermille",
+                    "type": "int",
+                    "doc": "计发倍数 — the rule's ratio to the 低保 standard, in permille (1600 = 1.6×)."
+                  }
+                ]
+              }
+            },
+            "doc": "发放标准 — the amounts over time from startDate to endDate, oldest first; empty when ended before approval."
+          },
+          {
+            "name": "reviewerId",
+            "type": "string",
+            "doc": "审核人 — staff id of the reviewer of the allowance."
+          },
+          {
+            "name": "approverId",
+            "type": [
+              "null",
+              "string"
+            ],
+            "default": null,
+            "doc": "审批人 — staff id of the approver; null when the allowance ended before it was approved."
+          },
+          {
+            "name": "actorId",
+            "type": [
+              "null",
+              "string"
+            ],
+            "default": null,
+            "doc": "操作人 — staff id of the user whose action led to it (the approver, or who recorded the guardianship change); null for a re-computation triggered by a standard."
+          }
+        ]
+      },
+      "piiPaths": [
+        "envelope.person.idNumber",
+        "envelope.person.name"
+      ],
+      "published": [
+        {
+          "version": 1,
+          "fingerprint": "ca7e711ad671eab4"
+        }
+      ]
+    },
+    {
       "eventType": "child-protection.allowance-paid",
       "topic": "mz.child-protection.events",
       "fullName": "mz.child_protection.AllowancePaid",
@@ -6269,6 +8095,310 @@ export const CATALOG: CatalogData = {
         {
           "version": 1,
           "fingerprint": "b3da76151d712008"
+        }
+      ]
+    },
+    {
+      "eventType": "child-protection.allowance-reviewed",
+      "topic": "mz.child-protection.events",
+      "fullName": "mz.child_protection.AllowanceReviewed",
+      "fingerprint": "2dc8c745eac8f4be",
+      "schema": {
+        "type": "record",
+        "name": "AllowanceReviewed",
+        "namespace": "mz.child_protection",
+        "eventType": "child-protection.allowance-reviewed",
+        "topic": "mz.child-protection.events",
+        "doc": "儿童基本生活费已审核 — the basic-living allowance of an orphan or a 事实无人抚养 child passed review (审核) and awaits approval (审批) by another user. The child is envelope.person.",
+        "fields": [
+          {
+            "name": "envelope",
+            "type": {
+              "type": "record",
+              "name": "mz.common.Envelope",
+              "doc": "事件信封 — what every event carries: identity, time, source, place, subjects and causality.",
+              "fields": [
+                {
+                  "name": "eventId",
+                  "type": {
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
+                  },
+                  "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
+                },
+                {
+                  "name": "occurredAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "发生时间 — when the fact happened in the world (business time)."
+                },
+                {
+                  "name": "recordedAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "记录时间 — when the source system recorded it."
+                },
+                {
+                  "name": "source",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.SourceRef",
+                    "doc": "数据来源 — which system of which department produced the event, and its own record id.",
+                    "fields": [
+                      {
+                        "name": "department",
+                        "type": {
+                          "type": "enum",
+                          "name": "mz.common.Department",
+                          "doc": "部门 — the government department (or 民政 business line) that is the source of an event.",
+                          "symbols": [
+                            "CIVIL_AFFAIRS_ASSISTANCE",
+                            "CIVIL_AFFAIRS_ELDERLY_CARE",
+                            "CIVIL_AFFAIRS_CHILD_PROTECTION",
+                            "CIVIL_AFFAIRS_CHARITY",
+                            "CIVIL_AFFAIRS_PLATFORM",
+                            "PUBLIC_SECURITY",
+                            "MEDICAL_INSURANCE",
+                            "HEALTH",
+                            "DISABLED_PERSONS_FEDERATION",
+                            "HUMAN_RESOURCES",
+                            "EDUCATION",
+                            "HOUSING",
+                            "WATER",
+                            "HOTLINE_12345",
+                            "EMERGENCY_MANAGEMENT",
+                            "OTHER"
+                          ],
+                          "default": "OTHER"
+                        },
+                        "doc": "来源部门 — the source department."
+                      },
+                      {
+                        "name": "system",
+                        "type": "string",
+                        "doc": "来源系统 — the producing system, e.g. assistance-service, gongan-hukou, yibao-settlement."
+                      },
+                      {
+                        "name": "recordId",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "来源记录号 — the source system's own id of the record this event reports (used to recognise re-deliveries)."
+                      }
+                    ]
+                  },
+                  "doc": "数据来源 — the producing department and system."
+                },
+                {
+                  "name": "region",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.RegionRef",
+                    "doc": "行政区划 — where the subject lives or the event happened, keyed by administrative codes (GB/T 2260 county, then town and village codes).",
+                    "fields": [
+                      {
+                        "name": "countyCode",
+                        "type": "string",
+                        "doc": "区县级行政区划代码 — 6-digit county-level administrative code (for a prefecture city without counties, the city code), e.g. 442000."
+                      },
+                      {
+                        "name": "townCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "镇街代码 — 9-digit town/sub-district (镇/街道) code, when known."
+                      },
+                      {
+                        "name": "villageCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "村居代码 — 12-digit village/community (村/社区) code, when known."
+                      }
+                    ]
+                  },
+                  "doc": "行政区划 — where the subject lives or the event happened."
+                },
+                {
+                  "name": "person",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.PersonRef",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
+                      "fields": [
+                        {
+                          "name": "personKey",
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
+                        },
+                        {
+                          "name": "idNumber",
+                          "type": "string",
+                          "pii": true,
+                          "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体人员 — the person the event is about, when there is one."
+                },
+                {
+                  "name": "household",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.HouseholdRef",
+                      "doc": "家庭引用 — a reference to a household as 民政 registers it (救助家庭 / 共同生活家庭).",
+                      "fields": [
+                        {
+                          "name": "householdId",
+                          "type": "string",
+                          "doc": "家庭编号 — the platform's household identifier (opaque, not personal data)."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体家庭 — the household the event is about, when known to the producer."
+                },
+                {
+                  "name": "correlationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "关联编号 — groups the events of one business case or request."
+                },
+                {
+                  "name": "causationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "起因事件 — the eventId of the event that caused this one."
+                }
+              ]
+            },
+            "doc": "事件信封 — common event envelope."
+          },
+          {
+            "name": "childRecordId",
+            "type": "string",
+            "doc": "儿童档案编号 — the child-welfare registry's record id."
+          },
+          {
+            "name": "program",
+            "type": {
+              "type": "enum",
+              "name": "mz.common.ProgramType",
+              "doc": "救助帮扶项目 — the benefit or assistance program, across all departments. Shared vocabulary of enrolments, flags and what-if.",
+              "symbols": [
+                "DIBAO",
+                "LOW_INCOME",
+                "TEKUN",
+                "TEMPORARY_AID",
+                "EXPENDITURE_HARDSHIP",
+                "MEDICAL_AID",
+                "EDUCATION_AID",
+                "HOUSING_AID",
+                "EMPLOYMENT_AID",
+                "DISASTER_RELIEF",
+                "ADVANCED_AGE_ALLOWANCE",
+                "ELDERLY_CARE_SUBSIDY",
+                "HOME_CARE_SERVICE",
+                "ORPHAN_ALLOWANCE",
+                "DEFACTO_UNSUPPORTED_CHILD_ALLOWANCE",
+                "DISABILITY_LIVING_SUBSIDY",
+                "DISABILITY_CARE_SUBSIDY",
+                "CHARITY_AID",
+                "OTHER"
+              ],
+              "default": "OTHER"
+            },
+            "doc": "保障项目 — ORPHAN_ALLOWANCE or DEFACTO_UNSUPPORTED_CHILD_ALLOWANCE."
+          },
+          {
+            "name": "allowanceCategory",
+            "type": {
+              "type": "enum",
+              "name": "ChildAllowanceCategory",
+              "doc": "保障类别 — INSTITUTIONAL_ORPHAN 机构养育孤儿, SCATTERED_ORPHAN 社会散居孤儿, DEFACTO_UNSUPPORTED 事实无人抚养儿童, OTHER 其他.",
+              "symbols": [
+                "INSTITUTIONAL_ORPHAN",
+                "SCATTERED_ORPHAN",
+                "DEFACTO_UNSUPPORTED",
+                "OTHER"
+              ],
+              "default": "OTHER"
+            },
+            "doc": "保障类别 — the category the allowance is reviewed for."
+          },
+          {
+            "name": "startDate",
+            "type": {
+              "type": "int",
+              "logicalType": "date"
+            },
+            "doc": "起始日期 — first day of the first month the allowance is to pay (a first day of a month)."
+          },
+          {
+            "name": "endDate",
+            "type": {
+              "type": "int",
+              "logicalType": "date"
+            },
+            "doc": "截止日期 — last day the allowance can run: the day before the 18th birthday."
+          },
+          {
+            "name": "reviewerId",
+            "type": "string",
+            "doc": "审核人 — staff id of the reviewer; the approver and the payer must be other users."
+          }
+        ]
+      },
+      "piiPaths": [
+        "envelope.person.idNumber",
+        "envelope.person.name"
+      ],
+      "published": [
+        {
+          "version": 1,
+          "fingerprint": "2dc8c745eac8f4be"
         }
       ]
     },
@@ -7555,6 +9685,291 @@ export const CATALOG: CatalogData = {
         {
           "version": 1,
           "fingerprint": "79da39472d3979e8"
+        }
+      ]
+    },
+    {
+      "eventType": "child-protection.report-status-changed",
+      "topic": "mz.child-protection.events",
+      "fullName": "mz.child_protection.ReportStatusChanged",
+      "fingerprint": "8335a572dc8d6a47",
+      "schema": {
+        "type": "record",
+        "name": "ReportStatusChanged",
+        "namespace": "mz.child_protection",
+        "eventType": "child-protection.report-status-changed",
+        "topic": "mz.child-protection.events",
+        "doc": "强制报告处置状态变化 — a mandatory report moved one step along its response chain (应急处置 → 评估帮扶 → 监护干预 → 结案). The child is envelope.person when identified; the report id is envelope.source.recordId.",
+        "fields": [
+          {
+            "name": "envelope",
+            "type": {
+              "type": "record",
+              "name": "mz.common.Envelope",
+              "doc": "事件信封 — what every event carries: identity, time, source, place, subjects and causality.",
+              "fields": [
+                {
+                  "name": "eventId",
+                  "type": {
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
+                  },
+                  "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
+                },
+                {
+                  "name": "occurredAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "发生时间 — when the fact happened in the world (business time)."
+                },
+                {
+                  "name": "recordedAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "记录时间 — when the source system recorded it."
+                },
+                {
+                  "name": "source",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.SourceRef",
+                    "doc": "数据来源 — which system of which department produced the event, and its own record id.",
+                    "fields": [
+                      {
+                        "name": "department",
+                        "type": {
+                          "type": "enum",
+                          "name": "mz.common.Department",
+                          "doc": "部门 — the government department (or 民政 business line) that is the source of an event.",
+                          "symbols": [
+                            "CIVIL_AFFAIRS_ASSISTANCE",
+                            "CIVIL_AFFAIRS_ELDERLY_CARE",
+                            "CIVIL_AFFAIRS_CHILD_PROTECTION",
+                            "CIVIL_AFFAIRS_CHARITY",
+                            "CIVIL_AFFAIRS_PLATFORM",
+                            "PUBLIC_SECURITY",
+                            "MEDICAL_INSURANCE",
+                            "HEALTH",
+                            "DISABLED_PERSONS_FEDERATION",
+                            "HUMAN_RESOURCES",
+                            "EDUCATION",
+                            "HOUSING",
+                            "WATER",
+                            "HOTLINE_12345",
+                            "EMERGENCY_MANAGEMENT",
+                            "OTHER"
+                          ],
+                          "default": "OTHER"
+                        },
+                        "doc": "来源部门 — the source department."
+                      },
+                      {
+                        "name": "system",
+                        "type": "string",
+                        "doc": "来源系统 — the producing system, e.g. assistance-service, gongan-hukou, yibao-settlement."
+                      },
+                      {
+                        "name": "recordId",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "来源记录号 — the source system's own id of the record this event reports (used to recognise re-deliveries)."
+                      }
+                    ]
+                  },
+                  "doc": "数据来源 — the producing department and system."
+                },
+                {
+                  "name": "region",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.RegionRef",
+                    "doc": "行政区划 — where the subject lives or the event happened, keyed by administrative codes (GB/T 2260 county, then town and village codes).",
+                    "fields": [
+                      {
+                        "name": "countyCode",
+                        "type": "string",
+                        "doc": "区县级行政区划代码 — 6-digit county-level administrative code (for a prefecture city without counties, the city code), e.g. 442000."
+                      },
+                      {
+                        "name": "townCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "镇街代码 — 9-digit town/sub-district (镇/街道) code, when known."
+                      },
+                      {
+                        "name": "villageCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "村居代码 — 12-digit village/community (村/社区) code, when known."
+                      }
+                    ]
+                  },
+                  "doc": "行政区划 — where the subject lives or the event happened."
+                },
+                {
+                  "name": "person",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.PersonRef",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
+                      "fields": [
+                        {
+                          "name": "personKey",
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
+                        },
+                        {
+                          "name": "idNumber",
+                          "type": "string",
+                          "pii": true,
+                          "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体人员 — the person the event is about, when there is one."
+                },
+                {
+                  "name": "household",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.HouseholdRef",
+                      "doc": "家庭引用 — a reference to a household as 民政 registers it (救助家庭 / 共同生活家庭).",
+                      "fields": [
+                        {
+                          "name": "householdId",
+                          "type": "string",
+                          "doc": "家庭编号 — the platform's household identifier (opaque, not personal data)."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体家庭 — the household the event is about, when known to the producer."
+                },
+                {
+                  "name": "correlationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "关联编号 — groups the events of one business case or request."
+                },
+                {
+                  "name": "causationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "起因事件 — the eventId of the event that caused this one."
+                }
+              ]
+            },
+            "doc": "事件信封 — common event envelope."
+          },
+          {
+            "name": "reportId",
+            "type": "string",
+            "doc": "报告编号 — the report that moved."
+          },
+          {
+            "name": "fromStatus",
+            "type": {
+              "type": "enum",
+              "name": "ReportStatus",
+              "doc": "处置状态 — RECEIVED 已接收, EMERGENCY_HANDLING 应急处置, ASSESSMENT 评估帮扶, GUARDIANSHIP_INTERVENTION 监护干预, CLOSED 已结案, OTHER 其他.",
+              "symbols": [
+                "RECEIVED",
+                "EMERGENCY_HANDLING",
+                "ASSESSMENT",
+                "GUARDIANSHIP_INTERVENTION",
+                "CLOSED",
+                "OTHER"
+              ],
+              "default": "OTHER"
+            },
+            "doc": "原状态 — the status before the step."
+          },
+          {
+            "name": "toStatus",
+            "type": "mz.child_protection.ReportStatus",
+            "doc": "新状态 — the status after the step."
+          },
+          {
+            "name": "stepNo",
+            "type": "int",
+            "doc": "步骤序号 — position of the step in the report's chain (1 for the first move after receipt)."
+          },
+          {
+            "name": "actorId",
+            "type": "string",
+            "doc": "处置人 — staff id of who moved the report."
+          },
+          {
+            "name": "immediateDanger",
+            "type": "boolean",
+            "doc": "紧急危险 — true when the report said the child was in immediate danger (the chain then passes through EMERGENCY_HANDLING)."
+          },
+          {
+            "name": "note",
+            "type": [
+              "null",
+              "string"
+            ],
+            "default": null,
+            "pii": true,
+            "doc": "处置记录 — the step's free-text note (may name people)."
+          }
+        ]
+      },
+      "piiPaths": [
+        "envelope.person.idNumber",
+        "envelope.person.name",
+        "note"
+      ],
+      "published": [
+        {
+          "version": 1,
+          "fingerprint": "8335a572dc8d6a47"
         }
       ]
     },
@@ -9928,6 +12343,628 @@ export const CATALOG: CatalogData = {
       ]
     },
     {
+      "eventType": "elderly-care.care-subsidy-decided",
+      "topic": "mz.elderly-care.events",
+      "fullName": "mz.elderly_care.CareSubsidyDecided",
+      "fingerprint": "ade2768a4b9351d9",
+      "schema": {
+        "type": "record",
+        "name": "CareSubsidyDecided",
+        "namespace": "mz.elderly_care",
+        "eventType": "elderly-care.care-subsidy-decided",
+        "topic": "mz.elderly-care.events",
+        "doc": "照护补助已核定 — the care subsidy for economically difficult disabled elders (经济困难失能老年人照护补助) was decided for an elder after an ability assessment, from the subsidy table version in force: qualifies with a monthly amount, or not with the reason. The elder is envelope.person.",
+        "fields": [
+          {
+            "name": "envelope",
+            "type": {
+              "type": "record",
+              "name": "mz.common.Envelope",
+              "doc": "事件信封 — what every event carries: identity, time, source, place, subjects and causality.",
+              "fields": [
+                {
+                  "name": "eventId",
+                  "type": {
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
+                  },
+                  "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
+                },
+                {
+                  "name": "occurredAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "发生时间 — when the fact happened in the world (business time)."
+                },
+                {
+                  "name": "recordedAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "记录时间 — when the source system recorded it."
+                },
+                {
+                  "name": "source",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.SourceRef",
+                    "doc": "数据来源 — which system of which department produced the event, and its own record id.",
+                    "fields": [
+                      {
+                        "name": "department",
+                        "type": {
+                          "type": "enum",
+                          "name": "mz.common.Department",
+                          "doc": "部门 — the government department (or 民政 business line) that is the source of an event.",
+                          "symbols": [
+                            "CIVIL_AFFAIRS_ASSISTANCE",
+                            "CIVIL_AFFAIRS_ELDERLY_CARE",
+                            "CIVIL_AFFAIRS_CHILD_PROTECTION",
+                            "CIVIL_AFFAIRS_CHARITY",
+                            "CIVIL_AFFAIRS_PLATFORM",
+                            "PUBLIC_SECURITY",
+                            "MEDICAL_INSURANCE",
+                            "HEALTH",
+                            "DISABLED_PERSONS_FEDERATION",
+                            "HUMAN_RESOURCES",
+                            "EDUCATION",
+                            "HOUSING",
+                            "WATER",
+                            "HOTLINE_12345",
+                            "EMERGENCY_MANAGEMENT",
+                            "OTHER"
+                          ],
+                          "default": "OTHER"
+                        },
+                        "doc": "来源部门 — the source department."
+                      },
+                      {
+                        "name": "system",
+                        "type": "string",
+                        "doc": "来源系统 — the producing system, e.g. assistance-service, gongan-hukou, yibao-settlement."
+                      },
+                      {
+                        "name": "recordId",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "来源记录号 — the source system's own id of the record this event reports (used to recognise re-deliveries)."
+                      }
+                    ]
+                  },
+                  "doc": "数据来源 — the producing department and system."
+                },
+                {
+                  "name": "region",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.RegionRef",
+                    "doc": "行政区划 — where the subject lives or the event happened, keyed by administrative codes (GB/T 2260 county, then town and village codes).",
+                    "fields": [
+                      {
+                        "name": "countyCode",
+                        "type": "string",
+                        "doc": "区县级行政区划代码 — 6-digit county-level administrative code (for a prefecture city without counties, the city code), e.g. 442000."
+                      },
+                      {
+                        "name": "townCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "镇街代码 — 9-digit town/sub-district (镇/街道) code, when known."
+                      },
+                      {
+                        "name": "villageCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "村居代码 — 12-digit village/community (村/社区) code, when known."
+                      }
+                    ]
+                  },
+                  "doc": "行政区划 — where the subject lives or the event happened."
+                },
+                {
+                  "name": "person",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.PersonRef",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
+                      "fields": [
+                        {
+                          "name": "personKey",
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
+                        },
+                        {
+                          "name": "idNumber",
+                          "type": "string",
+                          "pii": true,
+                          "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体人员 — the person the event is about, when there is one."
+                },
+                {
+                  "name": "household",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.HouseholdRef",
+                      "doc": "家庭引用 — a reference to a household as 民政 registers it (救助家庭 / 共同生活家庭).",
+                      "fields": [
+                        {
+                          "name": "householdId",
+                          "type": "string",
+                          "doc": "家庭编号 — the platform's household identifier (opaque, not personal data)."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体家庭 — the household the event is about, when known to the producer."
+                },
+                {
+                  "name": "correlationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "关联编号 — groups the events of one business case or request."
+                },
+                {
+                  "name": "causationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "起因事件 — the eventId of the event that caused this one."
+                }
+              ]
+            },
+            "doc": "事件信封 — common event envelope."
+          },
+          {
+            "name": "assessmentId",
+            "type": "string",
+            "doc": "评估编号 — the ability assessment the decision follows (ability-assessment-completed)."
+          },
+          {
+            "name": "program",
+            "type": {
+              "type": "enum",
+              "name": "mz.common.ProgramType",
+              "doc": "救助帮扶项目 — the benefit or assistance program, across all departments. Shared vocabulary of enrolments, flags and what-if.",
+              "symbols": [
+                "DIBAO",
+                "LOW_INCOME",
+                "TEKUN",
+                "TEMPORARY_AID",
+                "EXPENDITURE_HARDSHIP",
+                "MEDICAL_AID",
+                "EDUCATION_AID",
+                "HOUSING_AID",
+                "EMPLOYMENT_AID",
+                "DISASTER_RELIEF",
+                "ADVANCED_AGE_ALLOWANCE",
+                "ELDERLY_CARE_SUBSIDY",
+                "HOME_CARE_SERVICE",
+                "ORPHAN_ALLOWANCE",
+                "DEFACTO_UNSUPPORTED_CHILD_ALLOWANCE",
+                "DISABILITY_LIVING_SUBSIDY",
+                "DISABILITY_CARE_SUBSIDY",
+                "CHARITY_AID",
+                "OTHER"
+              ],
+              "default": "OTHER"
+            },
+            "doc": "保障项目 — ELDERLY_CARE_SUBSIDY."
+          },
+          {
+            "name": "qualifies",
+            "type": "boolean",
+            "doc": "符合条件 — true when the elder qualifies for the subsidy."
+          },
+          {
+            "name": "monthlyAmountFen",
+            "type": "long",
+            "doc": "月补助金额 — monthly subsidy, in fen; 0 when the elder does not qualify."
+          },
+          {
+            "name": "careDependencyLevel",
+            "type": {
+              "type": "enum",
+              "name": "CareDependencyLevel",
+              "doc": "失能等级 — ABLE 能力完好, MILD 轻度失能, MODERATE 中度失能 (半失能), SEVERE 重度失能 (失能), UNKNOWN 未知.",
+              "symbols": [
+                "ABLE",
+                "MILD",
+                "MODERATE",
+                "SEVERE",
+                "UNKNOWN"
+              ],
+              "default": "UNKNOWN"
+            },
+            "doc": "失能等级 — the assessed level the decision used."
+          },
+          {
+            "name": "economicStatus",
+            "type": {
+              "type": "enum",
+              "name": "ElderEconomicStatus",
+              "doc": "经济状况 — DIBAO 低保, LOW_INCOME 低收入, TEKUN 特困, LONE_MILITARY_BENEFICIARY 孤老优抚对象, ORDINARY 一般, UNKNOWN 未知.",
+              "symbols": [
+                "DIBAO",
+                "LOW_INCOME",
+                "TEKUN",
+                "LONE_MILITARY_BENEFICIARY",
+                "ORDINARY",
+                "UNKNOWN"
+              ],
+              "default": "UNKNOWN"
+            },
+            "doc": "经济状况 — the elder's economic status the decision used."
+          },
+          {
+            "name": "standardVersionId",
+            "type": [
+              "null",
+              "string"
+            ],
+            "default": null,
+            "doc": "适用标准版本 — versionId of the subsidy table (mz.reference StandardChanged, program ELDERLY_CARE_SUBSIDY) in force; null when none was."
+          },
+          {
+            "name": "tierId",
+            "type": [
+              "null",
+              "string"
+            ],
+            "default": null,
+            "doc": "适用规则 — id of the table's rule that gave the amount (tierId of the reference standard); null when the elder does not qualify."
+          },
+          {
+            "name": "notQualifiedReason",
+            "type": [
+              "null",
+              {
+                "type": "enum",
+                "name": "CareSubsidyRefusalReason",
+                "doc": "不符合原因 — NO_STANDARD 无适用补助标准, NO_VALID_ASSESSMENT 无有效能力评估, NOT_COVERED 经济状况与失能等级不在补助范围, OTHER 其他.",
+                "symbols": [
+                  "NO_STANDARD",
+                  "NO_VALID_ASSESSMENT",
+                  "NOT_COVERED",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              }
+            ],
+            "default": null,
+            "doc": "不符合原因 — why the elder does not qualify; null when they do."
+          },
+          {
+            "name": "decidedOn",
+            "type": {
+              "type": "int",
+              "logicalType": "date"
+            },
+            "doc": "核定日期 — the date the decision was made for (the table in force that day)."
+          }
+        ]
+      },
+      "piiPaths": [
+        "envelope.person.idNumber",
+        "envelope.person.name"
+      ],
+      "published": [
+        {
+          "version": 1,
+          "fingerprint": "ade2768a4b9351d9"
+        }
+      ]
+    },
+    {
+      "eventType": "elderly-care.device-bound",
+      "topic": "mz.elderly-care.events",
+      "fullName": "mz.elderly_care.DeviceBound",
+      "fingerprint": "ca40bd5412e32d5e",
+      "schema": {
+        "type": "record",
+        "name": "DeviceBound",
+        "namespace": "mz.elderly_care",
+        "eventType": "elderly-care.device-bound",
+        "topic": "mz.elderly-care.events",
+        "doc": "监测设备已绑定 — a monitoring device (紧急呼叫装置, 生命体征监测仪, 智能手环, ...) was bound to an elder; the device's signals (topic mz.elderly-care.device-signals) concern this elder from then on. The elder is envelope.person.",
+        "fields": [
+          {
+            "name": "envelope",
+            "type": {
+              "type": "record",
+              "name": "mz.common.Envelope",
+              "doc": "事件信封 — what every event carries: identity, time, source, place, subjects and causality.",
+              "fields": [
+                {
+                  "name": "eventId",
+                  "type": {
+                    "type": "fixed",
+                    "name": "mz.common.Uuid",
+                    "size": 16,
+                    "logicalType": "uuid",
+                    "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
+                  },
+                  "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
+                },
+                {
+                  "name": "occurredAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "发生时间 — when the fact happened in the world (business time)."
+                },
+                {
+                  "name": "recordedAt",
+                  "type": {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  },
+                  "doc": "记录时间 — when the source system recorded it."
+                },
+                {
+                  "name": "source",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.SourceRef",
+                    "doc": "数据来源 — which system of which department produced the event, and its own record id.",
+                    "fields": [
+                      {
+                        "name": "department",
+                        "type": {
+                          "type": "enum",
+                          "name": "mz.common.Department",
+                          "doc": "部门 — the government department (or 民政 business line) that is the source of an event.",
+                          "symbols": [
+                            "CIVIL_AFFAIRS_ASSISTANCE",
+                            "CIVIL_AFFAIRS_ELDERLY_CARE",
+                            "CIVIL_AFFAIRS_CHILD_PROTECTION",
+                            "CIVIL_AFFAIRS_CHARITY",
+                            "CIVIL_AFFAIRS_PLATFORM",
+                            "PUBLIC_SECURITY",
+                            "MEDICAL_INSURANCE",
+                            "HEALTH",
+                            "DISABLED_PERSONS_FEDERATION",
+                            "HUMAN_RESOURCES",
+                            "EDUCATION",
+                            "HOUSING",
+                            "WATER",
+                            "HOTLINE_12345",
+                            "EMERGENCY_MANAGEMENT",
+                            "OTHER"
+                          ],
+                          "default": "OTHER"
+                        },
+                        "doc": "来源部门 — the source department."
+                      },
+                      {
+                        "name": "system",
+                        "type": "string",
+                        "doc": "来源系统 — the producing system, e.g. assistance-service, gongan-hukou, yibao-settlement."
+                      },
+                      {
+                        "name": "recordId",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "来源记录号 — the source system's own id of the record this event reports (used to recognise re-deliveries)."
+                      }
+                    ]
+                  },
+                  "doc": "数据来源 — the producing department and system."
+                },
+                {
+                  "name": "region",
+                  "type": {
+                    "type": "record",
+                    "name": "mz.common.RegionRef",
+                    "doc": "行政区划 — where the subject lives or the event happened, keyed by administrative codes (GB/T 2260 county, then town and village codes).",
+                    "fields": [
+                      {
+                        "name": "countyCode",
+                        "type": "string",
+                        "doc": "区县级行政区划代码 — 6-digit county-level administrative code (for a prefecture city without counties, the city code), e.g. 442000."
+                      },
+                      {
+                        "name": "townCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "镇街代码 — 9-digit town/sub-district (镇/街道) code, when known."
+                      },
+                      {
+                        "name": "villageCode",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "村居代码 — 12-digit village/community (村/社区) code, when known."
+                      }
+                    ]
+                  },
+                  "doc": "行政区划 — where the subject lives or the event happened."
+                },
+                {
+                  "name": "person",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.PersonRef",
+                      "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
+                      "fields": [
+                        {
+                          "name": "personKey",
+                          "type": {
+                            "type": "fixed",
+                            "name": "mz.common.PersonKey",
+                            "size": 32,
+                            "logicalType": "hex",
+                            "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                          },
+                          "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
+                        },
+                        {
+                          "name": "idNumber",
+                          "type": "string",
+                          "pii": true,
+                          "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                        },
+                        {
+                          "name": "name",
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "pii": true,
+                          "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体人员 — the person the event is about, when there is one."
+                },
+                {
+                  "name": "household",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "mz.common.HouseholdRef",
+                      "doc": "家庭引用 — a reference to a household as 民政 registers it (救助家庭 / 共同生活家庭).",
+                      "fields": [
+                        {
+                          "name": "householdId",
+                          "type": "string",
+                          "doc": "家庭编号 — the platform's household identifier (opaque, not personal data)."
+                        }
+                      ]
+                    }
+                  ],
+                  "default": null,
+                  "doc": "主体家庭 — the household the event is about, when known to the producer."
+                },
+                {
+                  "name": "correlationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "关联编号 — groups the events of one business case or request."
+                },
+                {
+                  "name": "causationId",
+                  "type": [
+                    "null",
+                    "mz.common.Uuid"
+                  ],
+                  "default": null,
+                  "doc": "起因事件 — the eventId of the event that caused this one."
+                }
+              ]
+            },
+            "doc": "事件信封 — common event envelope."
+          },
+          {
+            "name": "elderRecordId",
+            "type": "string",
+            "doc": "老人档案编号 — the elderly-care registry's record id of the elder."
+          },
+          {
+            "name": "deviceId",
+            "type": "string",
+            "doc": "设备编号 — id of the device, as the device platform sends it with every signal."
+          },
+          {
+            "name": "deviceKind",
+            "type": {
+              "type": "enum",
+              "name": "MonitoringDeviceKind",
+              "doc": "设备类型 — EMERGENCY_CALL 紧急呼叫装置, VITAL_SIGN_MONITOR 生命体征监测仪, SMART_WATCH 智能手环/手表, SMOKE_OR_GAS_SENSOR 烟感/燃气报警器, DOOR_SENSOR 门磁, OTHER 其他.",
+              "symbols": [
+                "EMERGENCY_CALL",
+                "VITAL_SIGN_MONITOR",
+                "SMART_WATCH",
+                "SMOKE_OR_GAS_SENSOR",
+                "DOOR_SENSOR",
+                "OTHER"
+              ],
+              "default": "OTHER"
+            },
+            "doc": "设备类型 — the kind of device."
+          },
+          {
+            "name": "boundById",
+            "type": "string",
+            "doc": "绑定人 — id of the staff member or device platform that bound the device."
+          }
+        ]
+      },
+      "piiPaths": [
+        "envelope.person.idNumber",
+        "envelope.person.name"
+      ],
+      "published": [
+        {
+          "version": 1,
+          "fingerprint": "ca40bd5412e32d5e"
+        }
+      ]
+    },
+    {
       "eventType": "elderly-care.device-went-offline",
       "topic": "mz.elderly-care.device-signals",
       "fullName": "mz.elderly_care.DeviceWentOffline",
@@ -10798,14 +13835,14 @@ export const CATALOG: CatalogData = {
       "eventType": "elderly-care.service-delivered",
       "topic": "mz.elderly-care.events",
       "fullName": "mz.elderly_care.ServiceDelivered",
-      "fingerprint": "6ed42421c2e1ac6e",
+      "fingerprint": "cfe54801fc59cf3f",
       "schema": {
         "type": "record",
         "name": "ServiceDelivered",
         "namespace": "mz.elderly_care",
         "eventType": "elderly-care.service-delivered",
         "topic": "mz.elderly-care.events",
-        "doc": "居家养老服务已提供 — a home-care service (助餐/助洁/助医/助安...) was delivered to an elder. The elder is envelope.person.",
+        "doc": "居家养老服务已提供 — a home-care service (助餐/助洁/助医/助安...) or an age-friendly renovation (适老化改造) was delivered to an elder. The elder is envelope.person.",
         "fields": [
           {
             "name": "envelope",
@@ -11022,7 +14059,7 @@ export const CATALOG: CatalogData = {
             "type": {
               "type": "enum",
               "name": "HomeServiceKind",
-              "doc": "服务类别 — MEAL 助餐, CLEANING 助洁, MEDICAL 助医, SAFETY 助安, LEARNING 助学, LEISURE 助乐, OTHER 其他.",
+              "doc": "服务类别 — MEAL 助餐, CLEANING 助洁, MEDICAL 助医, SAFETY 助安, LEARNING 助学, LEISURE 助乐, AGE_FRIENDLY_RENOVATION 适老化改造, OTHER 其他.",
               "symbols": [
                 "MEAL",
                 "CLEANING",
@@ -11030,7 +14067,8 @@ export const CATALOG: CatalogData = {
                 "SAFETY",
                 "LEARNING",
                 "LEISURE",
-                "OTHER"
+                "OTHER",
+                "AGE_FRIENDLY_RENOVATION"
               ],
               "default": "OTHER"
             },
@@ -11082,7 +14120,287 @@ export const CATALOG: CatalogData = {
       "published": [
         {
           "version": 1,
-          "fingerprint": "6ed42421c2e1ac6e"
+          "fingerprint": "6ed42421c2e1ac6e",
+          "schema": {
+            "type": "record",
+            "name": "ServiceDelivered",
+            "namespace": "mz.elderly_care",
+            "eventType": "elderly-care.service-delivered",
+            "topic": "mz.elderly-care.events",
+            "doc": "居家养老服务已提供 — a home-care service (助餐/助洁/助医/助安...) was delivered to an elder. The elder is envelope.person.",
+            "fields": [
+              {
+                "name": "envelope",
+                "type": {
+                  "type": "record",
+                  "name": "mz.common.Envelope",
+                  "doc": "事件信封 — what every event carries: identity, time, source, place, subjects and causality.",
+                  "fields": [
+                    {
+                      "name": "eventId",
+                      "type": {
+                        "type": "fixed",
+                        "name": "mz.common.Uuid",
+                        "size": 16,
+                        "logicalType": "uuid",
+                        "doc": "通用唯一标识 — a UUID: 16 bytes on the wire (Avro 1.12 uuid on fixed), the canonical 36-character form in TypeScript and JSON."
+                      },
+                      "doc": "事件编号 — UUID of this event; consumers deduplicate on it."
+                    },
+                    {
+                      "name": "occurredAt",
+                      "type": {
+                        "type": "long",
+                        "logicalType": "timestamp-millis"
+                      },
+                      "doc": "发生时间 — when the fact happened in the world (business time)."
+                    },
+                    {
+                      "name": "recordedAt",
+                      "type": {
+                        "type": "long",
+                        "logicalType": "timestamp-millis"
+                      },
+                      "doc": "记录时间 — when the source system recorded it."
+                    },
+                    {
+                      "name": "source",
+                      "type": {
+                        "type": "record",
+                        "name": "mz.common.SourceRef",
+                        "doc": "数据来源 — which system of which department produced the event, and its own record id.",
+                        "fields": [
+                          {
+                            "name": "department",
+                            "type": {
+                              "type": "enum",
+                              "name": "mz.common.Department",
+                              "doc": "部门 — the government department (or 民政 business line) that is the source of an event.",
+                              "symbols": [
+                                "CIVIL_AFFAIRS_ASSISTANCE",
+                                "CIVIL_AFFAIRS_ELDERLY_CARE",
+                                "CIVIL_AFFAIRS_CHILD_PROTECTION",
+                                "CIVIL_AFFAIRS_CHARITY",
+                                "CIVIL_AFFAIRS_PLATFORM",
+                                "PUBLIC_SECURITY",
+                                "MEDICAL_INSURANCE",
+                                "HEALTH",
+                                "DISABLED_PERSONS_FEDERATION",
+                                "HUMAN_RESOURCES",
+                                "EDUCATION",
+                                "HOUSING",
+                                "WATER",
+                                "HOTLINE_12345",
+                                "EMERGENCY_MANAGEMENT",
+                                "OTHER"
+                              ],
+                              "default": "OTHER"
+                            },
+                            "doc": "来源部门 — the source department."
+                          },
+                          {
+                            "name": "system",
+                            "type": "string",
+                            "doc": "来源系统 — the producing system, e.g. assistance-service, gongan-hukou, yibao-settlement."
+                          },
+                          {
+                            "name": "recordId",
+                            "type": [
+                              "null",
+                              "string"
+                            ],
+                            "default": null,
+                            "doc": "来源记录号 — the source system's own id of the record this event reports (used to recognise re-deliveries)."
+                          }
+                        ]
+                      },
+                      "doc": "数据来源 — the producing department and system."
+                    },
+                    {
+                      "name": "region",
+                      "type": {
+                        "type": "record",
+                        "name": "mz.common.RegionRef",
+                        "doc": "行政区划 — where the subject lives or the event happened, keyed by administrative codes (GB/T 2260 county, then town and village codes).",
+                        "fields": [
+                          {
+                            "name": "countyCode",
+                            "type": "string",
+                            "doc": "区县级行政区划代码 — 6-digit county-level administrative code (for a prefecture city without counties, the city code), e.g. 442000."
+                          },
+                          {
+                            "name": "townCode",
+                            "type": [
+                              "null",
+                              "string"
+                            ],
+                            "default": null,
+                            "doc": "镇街代码 — 9-digit town/sub-district (镇/街道) code, when known."
+                          },
+                          {
+                            "name": "villageCode",
+                            "type": [
+                              "null",
+                              "string"
+                            ],
+                            "default": null,
+                            "doc": "村居代码 — 12-digit village/community (村/社区) code, when known."
+                          }
+                        ]
+                      },
+                      "doc": "行政区划 — where the subject lives or the event happened."
+                    },
+                    {
+                      "name": "person",
+                      "type": [
+                        "null",
+                        {
+                          "type": "record",
+                          "name": "mz.common.PersonRef",
+                          "doc": "人员引用 — a reference to a person: the keyed pseudonym every consumer joins on, the resident ID number and, when the source has it, the name (both encrypted on the wire).",
+                          "fields": [
+                            {
+                              "name": "personKey",
+                              "type": {
+                                "type": "fixed",
+                                "name": "mz.common.PersonKey",
+                                "size": 32,
+                                "logicalType": "hex",
+                                "doc": "人员假名键 — keyed pseudonym, HMAC-SHA256 of the normalised resident ID number: 32 bytes on the wire, 64 lowercase hex characters in TypeScript and JSON."
+                              },
+                              "doc": "人员假名键 — keyed pseudonym (HMAC-SHA256 of the normalised resident ID number, see mz.common.PersonKey). Joins people across departments without revealing the ID number."
+                            },
+                            {
+                              "name": "idNumber",
+                              "type": "string",
+                              "pii": true,
+                              "doc": "公民身份号码 — 18-character resident ID number (GB 11643). Personal data: encrypted on the wire."
+                            },
+                            {
+                              "name": "name",
+                              "type": [
+                                "null",
+                                "string"
+                              ],
+                              "default": null,
+                              "pii": true,
+                              "doc": "姓名 — the person's name as the source system holds it, when it sends one. Personal data: encrypted on the wire, masked for analysts."
+                            }
+                          ]
+                        }
+                      ],
+                      "default": null,
+                      "doc": "主体人员 — the person the event is about, when there is one."
+                    },
+                    {
+                      "name": "household",
+                      "type": [
+                        "null",
+                        {
+                          "type": "record",
+                          "name": "mz.common.HouseholdRef",
+                          "doc": "家庭引用 — a reference to a household as 民政 registers it (救助家庭 / 共同生活家庭).",
+                          "fields": [
+                            {
+                              "name": "householdId",
+                              "type": "string",
+                              "doc": "家庭编号 — the platform's household identifier (opaque, not personal data)."
+                            }
+                          ]
+                        }
+                      ],
+                      "default": null,
+                      "doc": "主体家庭 — the household the event is about, when known to the producer."
+                    },
+                    {
+                      "name": "correlationId",
+                      "type": [
+                        "null",
+                        "mz.common.Uuid"
+                      ],
+                      "default": null,
+                      "doc": "关联编号 — groups the events of one business case or request."
+                    },
+                    {
+                      "name": "causationId",
+                      "type": [
+                        "null",
+                        "mz.common.Uuid"
+                      ],
+                      "default": null,
+                      "doc": "起因事件 — the eventId of the event that caused this one."
+                    }
+                  ]
+                },
+                "doc": "事件信封 — common event envelope."
+              },
+              {
+                "name": "serviceOrderId",
+                "type": "string",
+                "doc": "服务工单号 — the service order id."
+              },
+              {
+                "name": "serviceKind",
+                "type": {
+                  "type": "enum",
+                  "name": "HomeServiceKind",
+                  "doc": "服务类别 — MEAL 助餐, CLEANING 助洁, MEDICAL 助医, SAFETY 助安, LEARNING 助学, LEISURE 助乐, OTHER 其他.",
+                  "symbols": [
+                    "MEAL",
+                    "CLEANING",
+                    "MEDICAL",
+                    "SAFETY",
+                    "LEARNING",
+                    "LEISURE",
+                    "OTHER"
+                  ],
+                  "default": "OTHER"
+                },
+                "doc": "服务类别 — the kind of service delivered."
+              },
+              {
+                "name": "providerId",
+                "type": "string",
+                "doc": "服务机构编号 — id of the service provider."
+              },
+              {
+                "name": "providerName",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "服务机构名称 — name of the service provider (an organisation), when known."
+              },
+              {
+                "name": "durationMinutes",
+                "type": "int",
+                "doc": "服务时长 — duration of the service, in minutes."
+              },
+              {
+                "name": "subsidyFen",
+                "type": [
+                  "null",
+                  "long"
+                ],
+                "default": null,
+                "doc": "政府补贴金额 — part of the cost paid by government subsidy, in fen; null when not subsidised."
+              },
+              {
+                "name": "selfPaidFen",
+                "type": [
+                  "null",
+                  "long"
+                ],
+                "default": null,
+                "doc": "个人支付金额 — part of the cost paid by the elder, in fen; null when unknown."
+              }
+            ]
+          }
+        },
+        {
+          "version": 2,
+          "fingerprint": "cfe54801fc59cf3f"
         }
       ]
     },

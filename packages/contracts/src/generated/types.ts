@@ -214,6 +214,27 @@ export type TemporaryAidType = 'EMERGENCY' | 'EXPENDITURE' | 'OTHER';
 /** 临时救助档次 — ORDINARY 普通, SMALL_AMOUNT 小额, SPECIAL 特殊, OTHER 其他. */
 export type TemporaryAidGrade = 'ORDINARY' | 'SMALL_AMOUNT' | 'SPECIAL' | 'OTHER';
 
+/** 救助申请已审核 — an application was reviewed (审核) by a staff member other than its approver and payer; the decision (审批) follows as application-decided. The applicant is envelope.person, the household envelope.household. */
+export interface ApplicationReviewed {
+  /** 事件信封 — common event envelope. */
+  envelope: Envelope;
+  /** 申请编号 — the application reviewed. */
+  applicationId: string;
+  /** 救助项目 — the program applied for (低保 DIBAO, 低收入 LOW_INCOME, 特困 TEKUN, 临时救助 TEMPORARY_AID, 支出型困难 EXPENDITURE_HARDSHIP, ...). */
+  program: ProgramType;
+  /** 审核阶段 — whether the review precedes the decision or completes an aid-first case afterwards. */
+  reviewStage: ReviewStage;
+  /** 先行救助 — true when the application is aid first (急难型临时救助, paperwork completed afterwards). */
+  aidFirst: boolean;
+  /** 审核人 — staff id of the reviewer; never the approver or the payer of the same application. */
+  reviewerId: string;
+  /** 审核意见 — the reviewer's note, free text (may name people). Personal data: encrypted on the wire. */
+  reviewNote: null | string;
+}
+
+/** 审核阶段 — BEFORE_DECISION 审批前审核 (the normal path), AFTER_AID_FIRST 先行救助后补审 (the review completed after an aid-first approval), OTHER 其他. */
+export type ReviewStage = 'BEFORE_DECISION' | 'AFTER_AID_FIRST' | 'OTHER';
+
 /** 救助申请已提交 — an application for a social-assistance program was submitted (申请). The applicant is envelope.person, the applying household envelope.household. */
 export interface ApplicationSubmitted {
   /** 事件信封 — common event envelope. */
@@ -548,6 +569,43 @@ export type DonationForm = 'CASH' | 'IN_KIND' | 'SERVICE' | 'OTHER';
 /** 捐赠渠道 — ONLINE_PLATFORM 网络募捐平台 (红心筹/微基金), BANK_TRANSFER 银行转账, ON_SITE 现场捐赠, OTHER 其他. */
 export type DonationChannel = 'ONLINE_PLATFORM' | 'BANK_TRANSFER' | 'ON_SITE' | 'OTHER';
 
+/** 微心愿已取消 — an open or claimed micro-wish was withdrawn (取消) and will not be fulfilled. The beneficiary is envelope.person. */
+export interface MicroWishCancelled {
+  /** 事件信封 — common event envelope. */
+  envelope: Envelope;
+  /** 心愿编号 — the micro-wish cancelled. */
+  wishId: string;
+  /** 取消原因 — why the wish was withdrawn. */
+  cancelReason: WishCancelReason;
+  /** 作废认领编号 — id of the claim the cancellation voided, when the wish was claimed; null when it was open. */
+  voidedClaimId: null | string;
+  /** 登记人 — staff id of who recorded the cancellation. */
+  recordedById: string;
+}
+
+/** 取消原因 — DEADLINE_PASSED 已过截止日期, NO_LONGER_NEEDED 不再需要, MET_OTHERWISE 已通过其他途径满足, BENEFICIARY_LEFT 受助人已迁出或离世, DUPLICATE 重复发布, OTHER 其他. */
+export type WishCancelReason = 'DEADLINE_PASSED' | 'NO_LONGER_NEEDED' | 'MET_OTHERWISE' | 'BENEFICIARY_LEFT' | 'DUPLICATE' | 'OTHER';
+
+/** 微心愿已认领 — a donor claimed an open micro-wish (认领); it is fulfilled (micro-wish-fulfilled), released (micro-wish-released) or cancelled (micro-wish-cancelled) next. The beneficiary is envelope.person. */
+export interface MicroWishClaimed {
+  /** 事件信封 — common event envelope. */
+  envelope: Envelope;
+  /** 心愿编号 — the micro-wish claimed. */
+  wishId: string;
+  /** 认领编号 — id of this claim (a release or cancellation names it). */
+  claimId: string;
+  /** 认领人类型 — who claimed the wish. */
+  donorKind: DonorKind;
+  /** 认领人 — the individual who claimed the wish; null for organisations and anonymous donors. */
+  donor: null | PersonRef;
+  /** 认领单位名称 — name of the enterprise or organisation that claimed the wish; null for individuals. */
+  donorOrganisationName: null | string;
+  /** 认领日期 — date of the claim. */
+  claimedDate: string;
+  /** 登记人 — staff id of who recorded the claim. */
+  recordedById: string;
+}
+
 /** 微心愿已发布 — a micro-wish (微心愿, 博爱商城/红心愿) was published for a person in difficulty. The beneficiary is envelope.person. */
 export interface MicroWishCreated {
   /** 事件信封 — common event envelope. */
@@ -587,6 +645,99 @@ export interface MicroWishFulfilled {
   receiptConfirmed: boolean;
 }
 
+/** 微心愿认领已释放 — a claimed micro-wish was released by its donor (放弃认领) and is open again for another donor. The beneficiary is envelope.person. */
+export interface MicroWishReleased {
+  /** 事件信封 — common event envelope. */
+  envelope: Envelope;
+  /** 心愿编号 — the micro-wish released. */
+  wishId: string;
+  /** 认领编号 — id of the claim released (from micro-wish-claimed). */
+  claimId: string;
+  /** 登记人 — staff id of who recorded the release. */
+  recordedById: string;
+}
+
+/** 慈善组织已登记 — a charitable organisation (慈善组织) was registered with the civil-affairs charity system, identified by its unified social credit code. envelope.person is null; envelope.region is the registration region. */
+export interface OrganisationRegistered {
+  /** 事件信封 — common event envelope. */
+  envelope: Envelope;
+  /** 统一社会信用代码 — the organisation's unified social credit code (GB 32100); campaigns cite it as organiserId. */
+  creditCode: string;
+  /** 组织名称 — the organisation's registered name. */
+  organisationName: string;
+  /** 组织形式 — the organisation's legal form. */
+  organisationForm: CharityOrganisationForm;
+  /** 认定日期 — date the organisation was recognised as a charitable organisation (认定为慈善组织), when known. */
+  recognisedDate: null | string;
+  /** 公开募捐资格 — true when the organisation may raise funds publicly (具有公开募捐资格). */
+  publicFundraising: boolean;
+  /** 登记人 — staff id of who registered the organisation. */
+  registeredById: string;
+}
+
+/** 组织形式 — FOUNDATION 基金会, SOCIAL_GROUP 社会团体, SOCIAL_SERVICE_AGENCY 社会服务机构, OTHER 其他. */
+export type CharityOrganisationForm = 'FOUNDATION' | 'SOCIAL_GROUP' | 'SOCIAL_SERVICE_AGENCY' | 'OTHER';
+
+/** 儿童基本生活费已核定 — the basic-living allowance of an orphan or a 事实无人抚养 child was determined or re-determined: approved (审批) with its amounts, re-computed after a 低保 standard change, moved to another allowance category, or ended. Carries the whole schedule of amounts with the standard versions each was derived from. The child is envelope.person. */
+export interface AllowanceDetermined {
+  /** 事件信封 — common event envelope. */
+  envelope: Envelope;
+  /** 儿童档案编号 — the child-welfare registry's record id. */
+  childRecordId: string;
+  /** 保障项目 — ORPHAN_ALLOWANCE or DEFACTO_UNSUPPORTED_CHILD_ALLOWANCE. */
+  program: ProgramType;
+  /** 保障类别 — the category whose standard applies. */
+  allowanceCategory: ChildAllowanceCategory;
+  /** 核定类型 — what led to this determination. */
+  determinationKind: AllowanceDeterminationKind;
+  /** 生效日期 — first day the determination applies: the start month of an approval, the first month whose amount or versions changed in a re-computation, the date of the change for a re-categorisation, the first day no longer covered for an end. */
+  effectiveDate: string;
+  /** 起始日期 — first day of the first month the allowance pays. */
+  startDate: string;
+  /** 截止日期 — last day the allowance is in force (the day before the 18th birthday, or earlier when ended). */
+  endDate: string;
+  /** 月发放标准 — monthly amount in force on effectiveDate, in fen; null when ended. */
+  monthlyAmountFen: null | number;
+  /** 原月发放标准 — monthly amount in force on effectiveDate before this determination, in fen; null for an approval. */
+  previousMonthlyAmountFen: null | number;
+  /** 适用低保标准版本 — versionId of the reference 低保 standard (mz.reference StandardChanged) the amount on effectiveDate was computed with; null when ended. */
+  standardVersionId: null | string;
+  /** 适用计发规则版本 — id of the allowance rule version (ratio × 低保) the amount on effectiveDate was computed with; null when ended. */
+  ruleVersionId: null | string;
+  /** 触发版本 — versionId of the 低保 version whose arrival, correction or withdrawal caused a re-computation; null otherwise. */
+  causeVersionId: null | string;
+  /** 发放标准 — the amounts over time from startDate to endDate, oldest first; empty when ended before approval. */
+  schedule: AllowanceAmountSegment[];
+  /** 审核人 — staff id of the reviewer of the allowance. */
+  reviewerId: string;
+  /** 审批人 — staff id of the approver; null when the allowance ended before it was approved. */
+  approverId: null | string;
+  /** 操作人 — staff id of the user whose action led to it (the approver, or who recorded the guardianship change); null for a re-computation triggered by a standard. */
+  actorId: null | string;
+}
+
+/** 保障类别 — INSTITUTIONAL_ORPHAN 机构养育孤儿, SCATTERED_ORPHAN 社会散居孤儿, DEFACTO_UNSUPPORTED 事实无人抚养儿童, OTHER 其他. */
+export type ChildAllowanceCategory = 'INSTITUTIONAL_ORPHAN' | 'SCATTERED_ORPHAN' | 'DEFACTO_UNSUPPORTED' | 'OTHER';
+
+/** 核定类型 — APPROVED 审批核定, RECOMPUTED 标准调整后重新核定 (a 低保 or rule version changed the amounts), RECATEGORISED 保障类别变更 (amounts unchanged), ENDED 终止保障 (the category no longer receives the allowance), OTHER 其他. */
+export type AllowanceDeterminationKind = 'APPROVED' | 'RECOMPUTED' | 'RECATEGORISED' | 'ENDED' | 'OTHER';
+
+/** 发放标准分段 — the monthly amount in force from a first day of a month, with the versions it was derived from. */
+export interface AllowanceAmountSegment {
+  /** 起始日期 — first day (a first day of a month) this amount applies. */
+  fromDate: string;
+  /** 月发放标准 — monthly amount, in fen (ratio × 低保 standard, rounded half up to the fen). */
+  amountFen: number;
+  /** 低保标准 — the monthly 低保 standard it was derived from, in fen. */
+  dibaoStandardFen: number;
+  /** 低保标准版本 — versionId of that reference 低保 standard. */
+  standardVersionId: string;
+  /** 计发规则版本 — id of the allowance rule version applied. */
+  ruleVersionId: string;
+  /** 计发倍数 — the rule's ratio to the 低保 standard, in permille (1600 = 1.6×). */
+  ratioPermille: number;
+}
+
 /** 儿童基本生活费已发放 — a monthly basic-living allowance for an orphan or a 事实无人抚养 child was paid. The child is envelope.person. */
 export interface AllowancePaid {
   /** 事件信封 — common event envelope. */
@@ -617,8 +768,23 @@ export interface AllowancePaid {
   approverId: string;
 }
 
-/** 保障类别 — INSTITUTIONAL_ORPHAN 机构养育孤儿, SCATTERED_ORPHAN 社会散居孤儿, DEFACTO_UNSUPPORTED 事实无人抚养儿童, OTHER 其他. */
-export type ChildAllowanceCategory = 'INSTITUTIONAL_ORPHAN' | 'SCATTERED_ORPHAN' | 'DEFACTO_UNSUPPORTED' | 'OTHER';
+/** 儿童基本生活费已审核 — the basic-living allowance of an orphan or a 事实无人抚养 child passed review (审核) and awaits approval (审批) by another user. The child is envelope.person. */
+export interface AllowanceReviewed {
+  /** 事件信封 — common event envelope. */
+  envelope: Envelope;
+  /** 儿童档案编号 — the child-welfare registry's record id. */
+  childRecordId: string;
+  /** 保障项目 — ORPHAN_ALLOWANCE or DEFACTO_UNSUPPORTED_CHILD_ALLOWANCE. */
+  program: ProgramType;
+  /** 保障类别 — the category the allowance is reviewed for. */
+  allowanceCategory: ChildAllowanceCategory;
+  /** 起始日期 — first day of the first month the allowance is to pay (a first day of a month). */
+  startDate: string;
+  /** 截止日期 — last day the allowance can run: the day before the 18th birthday. */
+  endDate: string;
+  /** 审核人 — staff id of the reviewer; the approver and the payer must be other users. */
+  reviewerId: string;
+}
 
 /** 儿童主任探访已记录 — a visit to a child by a 儿童主任 or 儿童督导员 was recorded. The child is envelope.person. */
 export interface ChildDirectorVisitRecorded {
@@ -736,6 +902,29 @@ export type ReportChannel = 'HOTLINE_12345' | 'POLICE_110' | 'IN_PERSON' | 'PHON
 
 /** 关注类型 — ABUSE 侵害/虐待, NEGLECT 疏于照料, ABANDONMENT 遗弃, UNATTENDED 无人监护, OTHER 其他. */
 export type ConcernKind = 'ABUSE' | 'NEGLECT' | 'ABANDONMENT' | 'UNATTENDED' | 'OTHER';
+
+/** 强制报告处置状态变化 — a mandatory report moved one step along its response chain (应急处置 → 评估帮扶 → 监护干预 → 结案). The child is envelope.person when identified; the report id is envelope.source.recordId. */
+export interface ReportStatusChanged {
+  /** 事件信封 — common event envelope. */
+  envelope: Envelope;
+  /** 报告编号 — the report that moved. */
+  reportId: string;
+  /** 原状态 — the status before the step. */
+  fromStatus: ReportStatus;
+  /** 新状态 — the status after the step. */
+  toStatus: ReportStatus;
+  /** 步骤序号 — position of the step in the report's chain (1 for the first move after receipt). */
+  stepNo: number;
+  /** 处置人 — staff id of who moved the report. */
+  actorId: string;
+  /** 紧急危险 — true when the report said the child was in immediate danger (the chain then passes through EMERGENCY_HANDLING). */
+  immediateDanger: boolean;
+  /** 处置记录 — the step's free-text note (may name people). Personal data: encrypted on the wire. */
+  note: null | string;
+}
+
+/** 处置状态 — RECEIVED 已接收, EMERGENCY_HANDLING 应急处置, ASSESSMENT 评估帮扶, GUARDIANSHIP_INTERVENTION 监护干预, CLOSED 已结案, OTHER 其他. */
+export type ReportStatus = 'RECEIVED' | 'EMERGENCY_HANDLING' | 'ASSESSMENT' | 'GUARDIANSHIP_INTERVENTION' | 'CLOSED' | 'OTHER';
 
 /** 线索已关闭 — a flag was closed: resolved, its condition cleared, superseded, or a false alarm. The subject is envelope.person / envelope.household. */
 export interface FlagClosed {
@@ -965,6 +1154,55 @@ export interface AdvancedAgeAllowanceGranted {
   grantedWithoutApplication: boolean;
 }
 
+/** 照护补助已核定 — the care subsidy for economically difficult disabled elders (经济困难失能老年人照护补助) was decided for an elder after an ability assessment, from the subsidy table version in force: qualifies with a monthly amount, or not with the reason. The elder is envelope.person. */
+export interface CareSubsidyDecided {
+  /** 事件信封 — common event envelope. */
+  envelope: Envelope;
+  /** 评估编号 — the ability assessment the decision follows (ability-assessment-completed). */
+  assessmentId: string;
+  /** 保障项目 — ELDERLY_CARE_SUBSIDY. */
+  program: ProgramType;
+  /** 符合条件 — true when the elder qualifies for the subsidy. */
+  qualifies: boolean;
+  /** 月补助金额 — monthly subsidy, in fen; 0 when the elder does not qualify. */
+  monthlyAmountFen: number;
+  /** 失能等级 — the assessed level the decision used. */
+  careDependencyLevel: CareDependencyLevel;
+  /** 经济状况 — the elder's economic status the decision used. */
+  economicStatus: ElderEconomicStatus;
+  /** 适用标准版本 — versionId of the subsidy table (mz.reference StandardChanged, program ELDERLY_CARE_SUBSIDY) in force; null when none was. */
+  standardVersionId: null | string;
+  /** 适用规则 — id of the table's rule that gave the amount (tierId of the reference standard); null when the elder does not qualify. */
+  tierId: null | string;
+  /** 不符合原因 — why the elder does not qualify; null when they do. */
+  notQualifiedReason: null | CareSubsidyRefusalReason;
+  /** 核定日期 — the date the decision was made for (the table in force that day). */
+  decidedOn: string;
+}
+
+/** 经济状况 — DIBAO 低保, LOW_INCOME 低收入, TEKUN 特困, LONE_MILITARY_BENEFICIARY 孤老优抚对象, ORDINARY 一般, UNKNOWN 未知. */
+export type ElderEconomicStatus = 'DIBAO' | 'LOW_INCOME' | 'TEKUN' | 'LONE_MILITARY_BENEFICIARY' | 'ORDINARY' | 'UNKNOWN';
+
+/** 不符合原因 — NO_STANDARD 无适用补助标准, NO_VALID_ASSESSMENT 无有效能力评估, NOT_COVERED 经济状况与失能等级不在补助范围, OTHER 其他. */
+export type CareSubsidyRefusalReason = 'NO_STANDARD' | 'NO_VALID_ASSESSMENT' | 'NOT_COVERED' | 'OTHER';
+
+/** 监测设备已绑定 — a monitoring device (紧急呼叫装置, 生命体征监测仪, 智能手环, ...) was bound to an elder; the device's signals (topic mz.elderly-care.device-signals) concern this elder from then on. The elder is envelope.person. */
+export interface DeviceBound {
+  /** 事件信封 — common event envelope. */
+  envelope: Envelope;
+  /** 老人档案编号 — the elderly-care registry's record id of the elder. */
+  elderRecordId: string;
+  /** 设备编号 — id of the device, as the device platform sends it with every signal. */
+  deviceId: string;
+  /** 设备类型 — the kind of device. */
+  deviceKind: MonitoringDeviceKind;
+  /** 绑定人 — id of the staff member or device platform that bound the device. */
+  boundById: string;
+}
+
+/** 设备类型 — EMERGENCY_CALL 紧急呼叫装置, VITAL_SIGN_MONITOR 生命体征监测仪, SMART_WATCH 智能手环/手表, SMOKE_OR_GAS_SENSOR 烟感/燃气报警器, DOOR_SENSOR 门磁, OTHER 其他. */
+export type MonitoringDeviceKind = 'EMERGENCY_CALL' | 'VITAL_SIGN_MONITOR' | 'SMART_WATCH' | 'SMOKE_OR_GAS_SENSOR' | 'DOOR_SENSOR' | 'OTHER';
+
 /** 监测设备离线 — an elder's monitoring device stopped reporting. envelope.occurredAt is when the platform detected it; the elder is envelope.person. */
 export interface DeviceWentOffline {
   /** 事件信封 — common event envelope. */
@@ -978,9 +1216,6 @@ export interface DeviceWentOffline {
   /** 最后电量 — battery level in percent at the last message, when reported. */
   lastBatteryPercent: null | number;
 }
-
-/** 设备类型 — EMERGENCY_CALL 紧急呼叫装置, VITAL_SIGN_MONITOR 生命体征监测仪, SMART_WATCH 智能手环/手表, SMOKE_OR_GAS_SENSOR 烟感/燃气报警器, DOOR_SENSOR 门磁, OTHER 其他. */
-export type MonitoringDeviceKind = 'EMERGENCY_CALL' | 'VITAL_SIGN_MONITOR' | 'SMART_WATCH' | 'SMOKE_OR_GAS_SENSOR' | 'DOOR_SENSOR' | 'OTHER';
 
 /** 老年人信息登记 — an elder was registered or re-registered in the elderly-care registry (老年人基础信息库), with living arrangement and economic status. The elder is envelope.person. */
 export interface ElderRegistered {
@@ -1009,9 +1244,6 @@ export interface ElderRegistered {
 /** 居住状况 — ALONE 独居, EMPTY_NEST 空巢 (elderly couple without children at home), WITH_FAMILY 与家人同住, INSTITUTION 入住养老机构, OTHER 其他. */
 export type LivingArrangement = 'ALONE' | 'EMPTY_NEST' | 'WITH_FAMILY' | 'INSTITUTION' | 'OTHER';
 
-/** 经济状况 — DIBAO 低保, LOW_INCOME 低收入, TEKUN 特困, LONE_MILITARY_BENEFICIARY 孤老优抚对象, ORDINARY 一般, UNKNOWN 未知. */
-export type ElderEconomicStatus = 'DIBAO' | 'LOW_INCOME' | 'TEKUN' | 'LONE_MILITARY_BENEFICIARY' | 'ORDINARY' | 'UNKNOWN';
-
 /** 紧急呼叫已触发 — an elder pressed an emergency-call device (紧急呼叫装置 / 一键通). envelope.occurredAt is the first press; the elder is envelope.person. */
 export interface EmergencyCallTriggered {
   /** 事件信封 — common event envelope. */
@@ -1026,7 +1258,7 @@ export interface EmergencyCallTriggered {
   callConnected: null | boolean;
 }
 
-/** 居家养老服务已提供 — a home-care service (助餐/助洁/助医/助安...) was delivered to an elder. The elder is envelope.person. */
+/** 居家养老服务已提供 — a home-care service (助餐/助洁/助医/助安...) or an age-friendly renovation (适老化改造) was delivered to an elder. The elder is envelope.person. */
 export interface ServiceDelivered {
   /** 事件信封 — common event envelope. */
   envelope: Envelope;
@@ -1046,8 +1278,8 @@ export interface ServiceDelivered {
   selfPaidFen: null | number;
 }
 
-/** 服务类别 — MEAL 助餐, CLEANING 助洁, MEDICAL 助医, SAFETY 助安, LEARNING 助学, LEISURE 助乐, OTHER 其他. */
-export type HomeServiceKind = 'MEAL' | 'CLEANING' | 'MEDICAL' | 'SAFETY' | 'LEARNING' | 'LEISURE' | 'OTHER';
+/** 服务类别 — MEAL 助餐, CLEANING 助洁, MEDICAL 助医, SAFETY 助安, LEARNING 助学, LEISURE 助乐, AGE_FRIENDLY_RENOVATION 适老化改造, OTHER 其他. */
+export type HomeServiceKind = 'MEAL' | 'CLEANING' | 'MEDICAL' | 'SAFETY' | 'LEARNING' | 'LEISURE' | 'OTHER' | 'AGE_FRIENDLY_RENOVATION';
 
 /** 巡访已记录 — a visit or care call to an elder was recorded (定期巡访 / 探访 / 关怀电话). The elder is envelope.person. */
 export interface VisitRecorded {
@@ -1438,6 +1670,7 @@ export interface EventTypeMap {
   'alerting.alert-escalated': AlertEscalated;
   'alerting.alert-outcome-recorded': AlertOutcomeRecorded;
   'assistance.application-decided': ApplicationDecided;
+  'assistance.application-reviewed': ApplicationReviewed;
   'assistance.application-submitted': ApplicationSubmitted;
   'assistance.economic-check-completed': EconomicCheckCompleted;
   'assistance.enrolment-changed': EnrolmentChanged;
@@ -1449,13 +1682,20 @@ export interface EventTypeMap {
   'charity.campaign-closed': CampaignClosed;
   'charity.campaign-opened': CampaignOpened;
   'charity.donation-received': DonationReceived;
+  'charity.micro-wish-cancelled': MicroWishCancelled;
+  'charity.micro-wish-claimed': MicroWishClaimed;
   'charity.micro-wish-created': MicroWishCreated;
   'charity.micro-wish-fulfilled': MicroWishFulfilled;
+  'charity.micro-wish-released': MicroWishReleased;
+  'charity.organisation-registered': OrganisationRegistered;
+  'child-protection.allowance-determined': AllowanceDetermined;
   'child-protection.allowance-paid': AllowancePaid;
+  'child-protection.allowance-reviewed': AllowanceReviewed;
   'child-protection.child-director-visit-recorded': ChildDirectorVisitRecorded;
   'child-protection.child-registered': ChildRegistered;
   'child-protection.guardianship-changed': GuardianshipChanged;
   'child-protection.mandatory-report-received': MandatoryReportReceived;
+  'child-protection.report-status-changed': ReportStatusChanged;
   'data-sharing.flag-closed': FlagClosed;
   'data-sharing.flag-raised': FlagRaised;
   'data-sharing.flag-updated': FlagUpdated;
@@ -1463,6 +1703,8 @@ export interface EventTypeMap {
   'education.student-enrolled': StudentEnrolled;
   'elderly-care.ability-assessment-completed': AbilityAssessmentCompleted;
   'elderly-care.advanced-age-allowance-granted': AdvancedAgeAllowanceGranted;
+  'elderly-care.care-subsidy-decided': CareSubsidyDecided;
+  'elderly-care.device-bound': DeviceBound;
   'elderly-care.device-went-offline': DeviceWentOffline;
   'elderly-care.elder-registered': ElderRegistered;
   'elderly-care.emergency-call-triggered': EmergencyCallTriggered;
@@ -1492,6 +1734,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'alerting.alert-escalated',
   'alerting.alert-outcome-recorded',
   'assistance.application-decided',
+  'assistance.application-reviewed',
   'assistance.application-submitted',
   'assistance.economic-check-completed',
   'assistance.enrolment-changed',
@@ -1503,13 +1746,20 @@ export const EVENT_TYPES: readonly EventType[] = [
   'charity.campaign-closed',
   'charity.campaign-opened',
   'charity.donation-received',
+  'charity.micro-wish-cancelled',
+  'charity.micro-wish-claimed',
   'charity.micro-wish-created',
   'charity.micro-wish-fulfilled',
+  'charity.micro-wish-released',
+  'charity.organisation-registered',
+  'child-protection.allowance-determined',
   'child-protection.allowance-paid',
+  'child-protection.allowance-reviewed',
   'child-protection.child-director-visit-recorded',
   'child-protection.child-registered',
   'child-protection.guardianship-changed',
   'child-protection.mandatory-report-received',
+  'child-protection.report-status-changed',
   'data-sharing.flag-closed',
   'data-sharing.flag-raised',
   'data-sharing.flag-updated',
@@ -1517,6 +1767,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'education.student-enrolled',
   'elderly-care.ability-assessment-completed',
   'elderly-care.advanced-age-allowance-granted',
+  'elderly-care.care-subsidy-decided',
+  'elderly-care.device-bound',
   'elderly-care.device-went-offline',
   'elderly-care.elder-registered',
   'elderly-care.emergency-call-triggered',

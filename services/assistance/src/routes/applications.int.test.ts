@@ -53,15 +53,18 @@ describe('a 低保 application from submission to payment', () => {
     expect(approved.json()).toMatchObject({ status: 'APPROVED', determination: { monthlyAmountFen: 288_000, perCapitaIncomeFen: 40_000, coveredPersonCount: 4, standardVersionId: expect.stringContaining('DIBAO') as string } });
     expect((await act(`/applications/${id}/payment`, 'payer', 'caseworker')).json()).toMatchObject({ status: 'PAID', payerId: 'payer', paymentId: expect.stringMatching(/^PAY-/) as string });
 
-    const events = await eventsOf(householdId, 4);
+    const events = await eventsOf(householdId, 5);
     expect(events.map((event) => event.eventType)).toEqual([
       'assistance.household-composition-recorded',
       'assistance.application-submitted',
+      'assistance.application-reviewed',
       'assistance.application-decided',
       'assistance.payment-issued',
     ]);
-    expect(events[2]?.value).toMatchObject({ applicationId: id, decision: 'APPROVED', monthlyAmountFen: 288_000, reviewerId: 'reviewer', approverId: 'approver' });
-    expect(events[3]?.value).toMatchObject({ applicationId: id, paymentKind: 'REGULAR', amountFen: 288_000, payerId: 'payer', payee: { name: '黄德明' } });
+    // The review is published too (decoded, the note decrypted), between submission and decision.
+    expect(events[2]?.value).toMatchObject({ applicationId: id, program: 'DIBAO', reviewStage: 'BEFORE_DECISION', aidFirst: false, reviewerId: 'reviewer', reviewNote: '入户核实', envelope: { source: { recordId: id }, household: { householdId }, person: { name: '黄德明' } } });
+    expect(events[3]?.value).toMatchObject({ applicationId: id, decision: 'APPROVED', monthlyAmountFen: 288_000, reviewerId: 'reviewer', approverId: 'approver' });
+    expect(events[4]?.value).toMatchObject({ applicationId: id, paymentKind: 'REGULAR', amountFen: 288_000, payerId: 'payer', payee: { name: '黄德明' } });
   });
 });
 
@@ -113,8 +116,12 @@ describe('refusals', () => {
     expect(belowFloor.json()).toMatchObject({ code: 'ASSIST_TEMPORARY_AID_BELOW_FLOOR', details: { floorFen: 224_000 } });
     expect((await act(`/applications/${id}/decision`, 'approver', 'supervisor', { decision: 'APPROVED', oneOffAmountFen: 300_000 })).json()).toMatchObject({ status: 'APPROVED', reviewPending: true });
     expect((await act(`/applications/${id}/payment`, 'payer', 'caseworker')).json()).toMatchObject({ status: 'PAID' });
-    const events = await eventsOf(householdId, 4);
+    // The review is completed afterwards, by someone who neither approved nor paid.
+    expect((await act(`/applications/${id}/review`, 'payer', 'caseworker')).json()).toMatchObject({ code: 'ASSIST_SEPARATION_OF_DUTIES' });
+    expect((await act(`/applications/${id}/review`, 'reviewer', 'caseworker', { note: '补充入户核实' })).json()).toMatchObject({ status: 'PAID', reviewPending: false, reviewerId: 'reviewer' });
+    const events = await eventsOf(householdId, 5);
     expect(events[3]).toMatchObject({ eventType: 'assistance.payment-issued', value: { paymentKind: 'ONE_OFF', amountFen: 300_000 } });
+    expect(events[4]).toMatchObject({ eventType: 'assistance.application-reviewed', value: { reviewStage: 'AFTER_AID_FIRST', aidFirst: true, reviewerId: 'reviewer' } });
   });
 
   it('lists by program and status with pagination, and masks the reason for analysts', async () => {

@@ -54,7 +54,7 @@ export function applicationRoutes(app: App, deps: AssistanceDeps, audit: AccessA
 
   app.post('/applications/:id/review', {
     config: { roles: ['caseworker', 'supervisor'] },
-    schema: { tags: ['applications'], summary: '审核 (review: the reviewer may not approve or pay the same application)', params: Params, body: StepBody, response: { 200: ApplicationView, ...errorResponses } },
+    schema: { tags: ['applications'], summary: '审核 (review: the reviewer may not approve or pay the same application)', description: '事件 assistance.application-reviewed。', params: Params, body: StepBody, response: { 200: ApplicationView, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
     return applicationView(await review(deps, principal, request.params.id, request.body), principal, deps.keyring);

@@ -6,7 +6,7 @@
  * | step | event |
  * |---|---|
  * | submit | `assistance.application-submitted` |
- * | review | none in the catalog (the review is kept in the application's history) |
+ * | review | `assistance.application-reviewed` (reviewer and note; the review is also kept in the application's history) |
  * | approve / reject / withdraw | `assistance.application-decided` (withdraw: decision OTHER, reason WITHDRAWN) |
  * | pay | `assistance.payment-issued` |
  *
@@ -136,23 +136,43 @@ async function step(
   deps: AssistanceDeps,
   principal: Principal,
   id: string,
-  action: ApplicationAction,
+  /** The action, or how to choose it from the stored application. */
+  action: ApplicationAction | ((stored: StoredApplication) => ApplicationAction),
   input: StepInput,
   extra: (next: Application, stored: StoredApplication, now: Date) => Promise<{ fields?: Partial<StoredApplication>; events?: Parameters<AssistanceDeps['applications']['update']>[3] }> | { fields?: Partial<StoredApplication>; events?: Parameters<AssistanceDeps['applications']['update']>[3] },
 ): Promise<StoredApplication> {
   const stored = await deps.applications.get(id, principal.jurisdiction);
   const now = deps.now();
-  const next = transition(toDomain(stored), action, principal.subject, now.toISOString());
+  const next = transition(toDomain(stored), typeof action === 'function' ? action(stored) : action, principal.subject, now.toISOString());
   const { fields = {}, events = [] } = await extra(next, stored, now);
   const updated = { ...stateOf(next), ...fields, updatedAt: now };
   await deps.applications.update(id, input.version ?? stored.version, { $set: updated }, events);
   return { ...stored, ...updated, version: stored.version + 1 };
 }
 
+/** 审核; after an aid-first approval (先行救助) the same route completes the review that is still due. */
 export function review(deps: AssistanceDeps, principal: Principal, id: string, input: StepInput): Promise<StoredApplication> {
-  return step(deps, principal, id, { type: 'REVIEW' }, input, () => ({
-    fields: { reviewNote: input.note === undefined ? null : seal(deps.keyring, input.note, applicationContext(id, 'reviewNote')) },
-  }));
+  return step(deps, principal, id, (stored) => ({ type: stored.reviewPending ? 'COMPLETE_REVIEW' : 'REVIEW' }), input, async (next, stored, now) => {
+    const household = await deps.households.get(stored.householdId, principal.jurisdiction);
+    return {
+      fields: { reviewNote: input.note === undefined ? null : seal(deps.keyring, input.note, applicationContext(id, 'reviewNote')) },
+      events: [reviewedEvent(deps, next, stored, household, now, input.note ?? null)],
+    };
+  });
+}
+
+/** `assistance.application-reviewed`: who reviewed, at which stage (before the decision, or after an aid-first approval). */
+function reviewedEvent(deps: AssistanceDeps, next: Application, stored: StoredApplication, household: StoredHousehold, now: Date, note: string | null) {
+  const last = next.history.at(-1);
+  return deps.publisher.prepare('assistance.application-reviewed', {
+    envelope: envelope({ eventId: randomUUID(), occurredAt: now, recordId: stored._id, regionCode: stored.regionCode, person: headRef(deps, household), householdId: stored.householdId }, now),
+    applicationId: stored._id,
+    program: stored.program,
+    reviewStage: last?.action === 'COMPLETE_REVIEW' ? 'AFTER_AID_FIRST' : 'BEFORE_DECISION',
+    aidFirst: next.aidFirst,
+    reviewerId: next.reviewerId ?? last?.actorId ?? '',
+    reviewNote: note,
+  });
 }
 
 export interface DecisionInput extends StepInput {

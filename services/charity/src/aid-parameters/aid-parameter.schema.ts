@@ -1,7 +1,9 @@
 /**
  * Aid parameter versions (帮扶标准参数, `domain/aid-parameters.ts`), insert-only, keyed by kind,
- * level, region and effective date, and the per-person-per-year allowance chains that enforce them.
+ * level, region and effective date, each inserted with its `reference.standard-changed` in its
+ * outbox; and the per-person-per-year allowance chains that enforce them.
  */
+import { outboxSchemaFields, type OutboxEntry } from '@minzheng/service-kit/outbox';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Link } from '../chain/chain.js';
 import type { AidParameterVersion } from '../domain/aid-parameters.js';
@@ -10,6 +12,8 @@ export interface StoredAidParameter extends Omit<AidParameterVersion, 'id'> {
   _id: string;
   createdBy: string;
   createdAt: Date;
+  outbox: OutboxEntry[];
+  outboxPending: boolean;
 }
 
 const aidParameterSchema = new Schema<StoredAidParameter>(
@@ -23,7 +27,8 @@ const aidParameterSchema = new Schema<StoredAidParameter>(
     source: { type: String, required: true },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
-  },
+    ...outboxSchemaFields,
+  } as never,
   { collection: 'aid_parameters', versionKey: false, autoIndex: false },
 );
 

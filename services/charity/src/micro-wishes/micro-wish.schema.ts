@@ -4,7 +4,7 @@
  * event in the outbox. Its status lives in a chain of steps (`micro_wish_steps`): claim, release,
  * fulfil, cancel, each a new link with the state after it (see `chain/chain.ts`).
  */
-import type { DonorKind, WishCategory } from '@minzheng/contracts';
+import type { DonorKind, WishCategory, WishCancelReason as ContractWishCancelReason } from '@minzheng/contracts';
 import { outboxSchemaFields, type OutboxEntry } from '@minzheng/service-kit/outbox';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Link } from '../chain/chain.js';
@@ -65,7 +65,7 @@ export function wishModel(connection: Connection): Model<StoredWish> {
 export const WISH_STEP_COLLECTION = 'micro_wish_steps';
 
 /** 取消原因 (why a wish is withdrawn): a code, not free text, so no personal data is stored in clear. */
-export const WISH_CANCEL_REASONS = ['DEADLINE_PASSED', 'NO_LONGER_NEEDED', 'MET_OTHERWISE', 'BENEFICIARY_LEFT', 'DUPLICATE', 'OTHER'] as const;
+export const WISH_CANCEL_REASONS = ['DEADLINE_PASSED', 'NO_LONGER_NEEDED', 'MET_OTHERWISE', 'BENEFICIARY_LEFT', 'DUPLICATE', 'OTHER'] as const satisfies readonly ContractWishCancelReason[];
 export type WishCancelReason = (typeof WISH_CANCEL_REASONS)[number];
 
 export interface WishClaim {

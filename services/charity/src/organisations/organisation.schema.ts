@@ -1,11 +1,13 @@
 /**
  * A charitable organisation (慈善组织), keyed by its unified social credit code (统一社会信用代码).
- * Nothing here is personal data. No event: the catalogue has none for a registration.
+ * Nothing here is personal data. Its registration carries `charity.organisation-registered` in its
+ * outbox.
  */
+import type { CharityOrganisationForm } from '@minzheng/contracts';
 import { outboxSchemaFields, type OutboxEntry } from '@minzheng/service-kit/outbox';
 import { Schema, type Connection, type Model } from 'mongoose';
 
-export const ORGANISATION_FORMS = ['FOUNDATION', 'SOCIAL_GROUP', 'SOCIAL_SERVICE_AGENCY', 'OTHER'] as const;
+export const ORGANISATION_FORMS = ['FOUNDATION', 'SOCIAL_GROUP', 'SOCIAL_SERVICE_AGENCY', 'OTHER'] as const satisfies readonly CharityOrganisationForm[];
 
 export interface StoredOrganisation {
   /** The unified social credit code. */

@@ -1,12 +1,11 @@
 /** 帮扶标准参数 (aid parameters): list, and publish a new version (admin). */
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { App } from '@minzheng/service-kit/app';
-import { requireJurisdiction } from '@minzheng/service-kit/auth';
 import { RegionCodeSchema, errorResponses, principalOf } from '@minzheng/service-kit/routes';
 import { AidKindSchema, EducationLevelSchema } from '../campaigns/campaign.view.js';
 import type { CharityDeps } from '../deps.js';
 import type { AidParameterVersion } from '../domain/aid-parameters.js';
-import { CharityError } from '../domain/errors.js';
+import { publishAidParameter } from '../use-cases/aid-parameters.js';
 
 const ParameterView = Type.Object({
   id: Type.String({ description: '版本编号 (version id: kind|level|region|effectiveFrom)' }),
@@ -49,18 +48,13 @@ export function aidParameterRoutes(app: App, deps: CharityDeps): void {
     schema: {
       tags: ['aid-parameters'],
       summary: '发布帮扶标准参数新版本 (publish an aid parameter version)',
-      description: '版本不可修改：新版本自其生效日起取代旧版本。教育帮扶须注明学段。大病、危房改造帮扶金额种子文件未给出 (PARAMETER)：未配置即不设上限。',
+      description: '版本不可修改：新版本自其生效日起取代旧版本。教育帮扶须注明学段。大病、危房改造帮扶金额种子文件未给出 (PARAMETER)：未配置即不设上限。事件 reference.standard-changed（主题 mz.reference.standards，按版本编号分区，项目 CHARITY_AID）。',
       body: PublishBody,
       response: { 201: ParameterView, ...errorResponses },
     },
   }, async (request, reply) => {
-    const principal = principalOf(request);
     const body = request.body;
-    requireJurisdiction(principal, body.regionCode);
-    if ((body.aidKind === 'EDUCATION') !== (body.educationLevel !== undefined)) {
-      throw new CharityError('CHARITY_EDUCATION_LEVEL_REQUIRED', 'educationLevel: 教育帮扶参数须注明学段，其他不得注明 (required for EDUCATION, absent otherwise)', { field: 'educationLevel', rule: 'required for EDUCATION, absent otherwise' });
-    }
-    const version = await deps.parameters.publish({ aidKind: body.aidKind, educationLevel: body.educationLevel ?? null, regionCode: body.regionCode, effectiveFrom: body.effectiveFrom, annualCapFen: body.annualCapFen, source: body.source }, principal.subject, deps.now());
+    const version = await publishAidParameter(deps, principalOf(request), { aidKind: body.aidKind, educationLevel: body.educationLevel ?? null, regionCode: body.regionCode, effectiveFrom: body.effectiveFrom, annualCapFen: body.annualCapFen, source: body.source });
     return reply.code(201).send(view(version));
   });
 }

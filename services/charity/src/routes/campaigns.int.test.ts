@@ -30,6 +30,14 @@ describe('organisations', () => {
     expect(list.json()).toMatchObject({ total: 1, items: [{ creditCode: '91110000600037341L' }] });
     const elsewhere = await service.app.inject({ url: '/organisations/91110000600037341L', headers: await bearer(service, ['analyst'], '442000002') });
     expect(elsewhere.json()).toMatchObject({ code: 'CHARITY_NOT_FOUND' });
+
+    // Published once, keyed by the credit code (the refused second registration publishes nothing).
+    const events = await service.events('91110000600037341L', 1);
+    expect(events.map((event) => event.eventType)).toEqual(['charity.organisation-registered']);
+    expect(events[0]?.value).toMatchObject({
+      creditCode: '91110000600037341L', organisationName: '中山市某某慈善基金会', organisationForm: 'FOUNDATION', recognisedDate: '2020-05-01', publicFundraising: false, registeredById: 'u-1',
+      envelope: { person: null, source: { department: 'CIVIL_AFFAIRS_CHARITY', recordId: '91110000600037341L' }, region: { townCode: '442000001' } },
+    });
   });
 
   it('refuses a wrong check character and a malformed code with coded errors naming the field', async () => {

@@ -184,6 +184,17 @@ describe('disbursements against one balance', () => {
 });
 
 describe('education aid (R-E12)', () => {
+  it('publishes each seeded parameter once at start as a reference standard, keyed by its version id', async () => {
+    const versions = ['UNIVERSITY', 'SENIOR_HIGH', 'JUNIOR_HIGH'].map((level) => `EDUCATION|${level}|442000|2021-01-01`);
+    const published = await Promise.all(versions.map((versionId) => service.events(versionId, 1)));
+    expect(published.map((events) => events.map((event) => [event.eventType, event.value.valueFen, event.value.beneficiaryCategory]))).toEqual([
+      [['reference.standard-changed', 800_000, 'EDUCATION|UNIVERSITY']],
+      [['reference.standard-changed', 300_000, 'EDUCATION|SENIOR_HIGH']],
+      [['reference.standard-changed', 100_000, 'EDUCATION|JUNIOR_HIGH']],
+    ]);
+    expect(published[0]?.[0]?.value).toMatchObject({ standardId: 'CHARITY_AID-EDUCATION-UNIVERSITY-442000', versionId: versions[0], title: '慈善教育帮扶每人每年上限（大学）', program: 'CHARITY_AID', standardKind: 'ANNUAL_AMOUNT', areaScope: 'ALL', effectiveFrom: '2021-01-01', effectiveTo: null, envelope: { source: { department: 'CIVIL_AFFAIRS_CHARITY', recordId: versions[0] } } });
+  });
+
   it('checks each student\'s aid per year against the seeded standard, also under concurrent requests', async () => {
     const campaignId = await openCampaign(service, { kind: 'EDUCATION', fundName: '教育帮扶中心', openDate: '2026-01-01' });
     await donate(service, campaignId, 5_000_000);
@@ -218,6 +229,12 @@ describe('education aid (R-E12)', () => {
     expect(outside.json()).toMatchObject({ code: 'AUTH_OUT_OF_JURISDICTION' });
     const list = await service.app.inject({ url: '/aid-parameters?aidKind=MAJOR_ILLNESS', headers: await bearer(service, ['analyst']) });
     expect(list.json()).toMatchObject({ items: [{ aidKind: 'MAJOR_ILLNESS', annualCapFen: 500_000 }] });
+    // Published as a reference standard (program CHARITY_AID), keyed by the version id; the refused overlap publishes nothing.
+    const versionId = 'MAJOR_ILLNESS|-|442000001|2020-01-01';
+    expect(await service.events(versionId, 1)).toEqual([{ eventType: 'reference.standard-changed', value: expect.objectContaining({
+      standardId: 'CHARITY_AID-MAJOR_ILLNESS-442000001', versionId, changeKind: 'PUBLISHED', supersedesVersionId: null, program: 'CHARITY_AID', standardKind: 'ANNUAL_AMOUNT',
+      beneficiaryCategory: 'MAJOR_ILLNESS', valueFen: 500_000, effectiveFrom: '2020-01-01', region: { countyCode: '442000', townCode: '442000001', villageCode: null }, sourceDocument: 'demo value, not policy',
+    }) as unknown }]);
     const campaignId = await openCampaign(service);
     await donate(service, campaignId, 2_000_000);
     const patient = recipient('1950-02-02');

@@ -50,14 +50,21 @@ describe('micro-wishes', () => {
     expect(asAnalyst.body).not.toContain(beneficiary.idNumber);
     expect(asAnalyst.body).not.toContain(donor.idNumber);
 
-    const events = await service.events(wish.beneficiary.personKey, 2);
-    expect(events.map((event) => event.eventType)).toEqual(['charity.micro-wish-created', 'charity.micro-wish-fulfilled']);
+    // Every step is published, in order, keyed by the beneficiary.
+    const events = await service.events(wish.beneficiary.personKey, 5);
+    expect(events.map((event) => event.eventType.replace('charity.', ''))).toEqual(['micro-wish-created', 'micro-wish-claimed', 'micro-wish-released', 'micro-wish-claimed', 'micro-wish-fulfilled']);
     expect(events[0]?.value).toMatchObject({ wishId: wish.id, wishCategory: 'STUDY_SUPPLIES', description: '想要一个新书包', estimatedValueFen: 20_000, publisherId: 'VC-001', deadline: '2999-12-31', envelope: { person: { idNumber: beneficiary.idNumber, name: '黄小芳' } } });
-    expect(events[1]?.value).toMatchObject({ wishId: wish.id, donor: { idNumber: donor.idNumber, name: '黄丽娟' }, donorOrganisationName: null, fulfilledValueFen: 19_800, receiptConfirmed: true });
+    const firstClaim = events[1]?.value as { claimId: string };
+    expect(events[1]?.value).toMatchObject({ wishId: wish.id, claimId: expect.stringMatching(/^WC-/) as string, donorKind: 'ENTERPRISE', donor: null, donorOrganisationName: '某电器公司', recordedById: 'u-1', envelope: { person: { idNumber: beneficiary.idNumber } } });
+    expect(events[2]?.value).toMatchObject({ wishId: wish.id, claimId: firstClaim.claimId, recordedById: 'u-1' });
+    expect(events[3]?.value).toMatchObject({ wishId: wish.id, donorKind: 'INDIVIDUAL', donor: { idNumber: donor.idNumber, name: '黄丽娟' }, donorOrganisationName: null });
+    expect((events[3]?.value as { claimId: string }).claimId).not.toBe(firstClaim.claimId);
+    expect(events[4]?.value).toMatchObject({ wishId: wish.id, donor: { idNumber: donor.idNumber, name: '黄丽娟' }, donorOrganisationName: null, fulfilledValueFen: 19_800, receiptConfirmed: true });
   });
 
   it('refuses illegal transitions with the allowed actions, and lets only one of three simultaneous claims win', async () => {
-    const { id } = (await create()).json<{ id: string }>();
+    const created = (await create({ beneficiary: { idNumber: idNumber('2013-05-05', 'M'), name: '李小军' } })).json<{ id: string; beneficiary: { personKey: string } }>();
+    const { id } = created;
     const early = await act(id, 'fulfilment', { fulfilledValueFen: 1, receiptConfirmed: false });
     expect(early.statusCode).toBe(409);
     expect(early.json()).toMatchObject({ code: 'CHARITY_ILLEGAL_TRANSITION', details: { status: 'OPEN', action: 'fulfil', allowedActions: ['claim', 'cancel'] } });
@@ -66,6 +73,10 @@ describe('micro-wishes', () => {
     expect(claims.filter((response) => response.statusCode === 409).every((response) => response.json<{ code: string }>().code === 'CHARITY_ILLEGAL_TRANSITION')).toBe(true);
     expect((await act(id, 'cancellation', { reason: 'MET_OTHERWISE' })).json()).toMatchObject({ status: 'CANCELLED', cancelReason: 'MET_OTHERWISE' });
     expect((await act(id, 'release')).json()).toMatchObject({ code: 'CHARITY_ILLEGAL_TRANSITION', details: { allowedActions: [] } });
+    // One claim won, so one claimed event; the cancellation names the claim it voided.
+    const events = await service.events(created.beneficiary.personKey, 3);
+    expect(events.map((event) => event.eventType)).toEqual(['charity.micro-wish-created', 'charity.micro-wish-claimed', 'charity.micro-wish-cancelled']);
+    expect(events[2]?.value).toMatchObject({ wishId: id, cancelReason: 'MET_OTHERWISE', voidedClaimId: (events[1]?.value as { claimId: string }).claimId });
   });
 
   it('refuses a claim after the deadline, bad input, and wishes outside the jurisdiction', async () => {

@@ -76,12 +76,12 @@ export function microWishRoutes(app: App, deps: CharityDeps, audit: AccessAudit)
 
   app.post('/micro-wishes/:id/claim', {
     config: { roles: ['caseworker', 'supervisor'] },
-    schema: { tags: ['micro-wishes'], summary: '认领微心愿 (claim a wish for a donor)', description: '仅 OPEN 且未过截止日期的心愿可认领；否则 CHARITY_ILLEGAL_TRANSITION / CHARITY_WISH_EXPIRED (409)。', params: WishParams, body: ClaimBody, response: { 200: WishView, ...errorResponses } },
+    schema: { tags: ['micro-wishes'], summary: '认领微心愿 (claim a wish for a donor)', description: '仅 OPEN 且未过截止日期的心愿可认领；否则 CHARITY_ILLEGAL_TRANSITION / CHARITY_WISH_EXPIRED (409)。事件 charity.micro-wish-claimed。', params: WishParams, body: ClaimBody, response: { 200: WishView, ...errorResponses } },
   }, async (request) => respond(request, await claimWish(deps, principalOf(request), request.params.id, request.body), 'write'));
 
   app.post('/micro-wishes/:id/release', {
     config: { roles: ['caseworker', 'supervisor'] },
-    schema: { tags: ['micro-wishes'], summary: '释放认领 (release a claim: the wish is open again)', params: WishParams, body: EmptyBody, response: { 200: WishView, ...errorResponses } },
+    schema: { tags: ['micro-wishes'], summary: '释放认领 (release a claim: the wish is open again)', description: '事件 charity.micro-wish-released。', params: WishParams, body: EmptyBody, response: { 200: WishView, ...errorResponses } },
   }, async (request) => respond(request, await releaseWish(deps, principalOf(request), request.params.id), 'write'));
 
   app.post('/micro-wishes/:id/fulfilment', {
@@ -91,6 +91,6 @@ export function microWishRoutes(app: App, deps: CharityDeps, audit: AccessAudit)
 
   app.post('/micro-wishes/:id/cancellation', {
     config: { roles: ['caseworker', 'supervisor'] },
-    schema: { tags: ['micro-wishes'], summary: '撤销微心愿 (withdraw an open or claimed wish)', params: WishParams, body: CancelBody, response: { 200: WishView, ...errorResponses } },
+    schema: { tags: ['micro-wishes'], summary: '撤销微心愿 (withdraw an open or claimed wish)', description: '事件 charity.micro-wish-cancelled。', params: WishParams, body: CancelBody, response: { 200: WishView, ...errorResponses } },
   }, async (request) => respond(request, await cancelWish(deps, principalOf(request), request.params.id, request.body.reason), 'write'));
 }

@@ -21,7 +21,7 @@ export function organisationRoutes(app: App, deps: CharityDeps): void {
     schema: {
       tags: ['organisations'],
       summary: '登记慈善组织 (register a charitable organisation)',
-      description: '统一社会信用代码按 GB 32100 校验码校验（错误码 CHARITY_USCC_FORMAT / CHARITY_USCC_CHECK_CHARACTER，details.field 指明字段）；区划须在区划表内且在管辖范围内。',
+      description: '统一社会信用代码按 GB 32100 校验码校验（错误码 CHARITY_USCC_FORMAT / CHARITY_USCC_CHECK_CHARACTER，details.field 指明字段）；区划须在区划表内且在管辖范围内。事件 charity.organisation-registered（按信用代码分区）。',
       body: RegisterBody,
       response: { 201: OrganisationView, ...errorResponses },
     },

@@ -1,8 +1,10 @@
 /**
- * 微心愿: published for a person (micro-wish-created), claimed by a donor, released, fulfilled
- * (micro-wish-fulfilled) or cancelled. Each step is a link of the wish's steps chain, so two
- * donors claiming at once cannot both win (see `chain/chain.ts`); claim and release publish no
- * event, because the catalogue has none for them.
+ * 微心愿: published for a person (micro-wish-created), claimed by a donor (micro-wish-claimed),
+ * released (micro-wish-released), fulfilled (micro-wish-fulfilled) or cancelled
+ * (micro-wish-cancelled). Each step is a link of the wish's steps chain carrying its event in its
+ * outbox, so two donors claiming at once cannot both win and each step is published once (see
+ * `chain/chain.ts`). Every event is keyed by the beneficiary's person key, so a wish's events stay
+ * in order.
  */
 import { randomUUID } from 'node:crypto';
 import type { PersonRef, WishCategory } from '@minzheng/contracts';
@@ -112,7 +114,8 @@ export async function claimWish(deps: CharityDeps, principal: Principal, id: str
   const donor = input.donor === undefined ? null : checkPerson(deps, input.donor, 'donor');
   const claimId = `WC-${randomUUID()}`;
   const donorName = donor?.name ?? null;
-  const today = chinaToday(deps.now());
+  const now = deps.now();
+  const today = chinaToday(now);
   return step(deps, principal, id, 'claim', claimId, (wish, state) => {
     requireBeforeDeadline(wish.deadline, today, id);
     const claim: WishClaim = {
@@ -124,12 +127,32 @@ export async function claimWish(deps: CharityDeps, principal: Principal, id: str
       donorOrganisationName: input.donorOrganisationName?.trim() ?? null,
       claimedDate: today,
     };
-    return { state: { ...state, status: 'CLAIMED', claim }, events: [] };
+    const event = deps.publisher.prepare('charity.micro-wish-claimed', {
+      envelope: envelope({ eventId: randomUUID(), occurredAt: now, recordId: id, regionCode: wish.regionCode, person: beneficiaryRef(deps, wish) }, now),
+      wishId: id,
+      claimId,
+      donorKind: input.donorKind,
+      donor: donor === null ? null : personRef(donor),
+      donorOrganisationName: claim.donorOrganisationName,
+      claimedDate: today,
+      recordedById: principal.subject,
+    });
+    return { state: { ...state, status: 'CLAIMED', claim }, events: [event] };
   });
 }
 
 export async function releaseWish(deps: CharityDeps, principal: Principal, id: string): Promise<WishWithState> {
-  return step(deps, principal, id, 'release', `WR-${randomUUID()}`, (_wish, state) => ({ state: { ...state, status: 'OPEN', claim: null }, events: [] }));
+  const now = deps.now();
+  return step(deps, principal, id, 'release', `WR-${randomUUID()}`, (wish, state) => {
+    const event = deps.publisher.prepare('charity.micro-wish-released', {
+      envelope: envelope({ eventId: randomUUID(), occurredAt: now, recordId: id, regionCode: wish.regionCode, person: beneficiaryRef(deps, wish) }, now),
+      wishId: id,
+      // A release follows a claim (the transition table), so the state names it.
+      claimId: state.claim?.claimId ?? '',
+      recordedById: principal.subject,
+    });
+    return { state: { ...state, status: 'OPEN', claim: null }, events: [event] };
+  });
 }
 
 export interface FulfilWishInput {
@@ -158,5 +181,15 @@ export async function fulfilWish(deps: CharityDeps, principal: Principal, id: st
 }
 
 export async function cancelWish(deps: CharityDeps, principal: Principal, id: string, reason: WishCancelReason): Promise<WishWithState> {
-  return step(deps, principal, id, 'cancel', `CANCEL-${id}`, (_wish, state) => ({ state: { ...state, status: 'CANCELLED', cancelReason: reason }, events: [] }));
+  const now = deps.now();
+  return step(deps, principal, id, 'cancel', `CANCEL-${id}`, (wish, state) => {
+    const event = deps.publisher.prepare('charity.micro-wish-cancelled', {
+      envelope: envelope({ eventId: randomUUID(), occurredAt: now, recordId: id, regionCode: wish.regionCode, person: beneficiaryRef(deps, wish) }, now),
+      wishId: id,
+      cancelReason: reason,
+      voidedClaimId: state.claim?.claimId ?? null,
+      recordedById: principal.subject,
+    });
+    return { state: { ...state, status: 'CANCELLED', cancelReason: reason }, events: [event] };
+  });
 }

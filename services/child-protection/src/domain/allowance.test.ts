@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { thrownBy } from '@minzheng/testing';
-import { allowanceLastDay, allowanceSchedule, amountOn, arrearsFen, dueFor, inForce, permilleOf, programOf, zhongshanAllowanceRules, type DibaoVersion } from './allowance.js';
+import { allowanceLastDay, allowanceSchedule, amountOn, arrearsFen, dueFor, firstDifference, inForce, permilleOf, programOf, zhongshanAllowanceRules, type DibaoVersion } from './allowance.js';
 import { ChildError } from './errors.js';
 
 const dibao = (versionId: string, regionCode: string, effectiveFrom: string, monthlyStandardFen: number, extra: Partial<DibaoVersion> = {}): DibaoVersion => ({ versionId, regionCode, effectiveFrom, monthlyStandardFen, areaScope: 'ALL', withdrawn: false, ...extra });
@@ -82,5 +82,18 @@ describe('dueFor, allowanceLastDay, arrearsFen', () => {
     expect(programOf('SCATTERED_ORPHAN')).toBe('ORPHAN_ALLOWANCE');
     expect(programOf('INSTITUTIONAL_ORPHAN')).toBe('ORPHAN_ALLOWANCE');
     expect(programOf('DEFACTO_UNSUPPORTED')).toBe('DEFACTO_UNSUPPORTED_CHILD_ALLOWANCE');
+  });
+});
+
+describe('firstDifference (the first month a re-computation changes)', () => {
+  it('finds the first date whose amount or versions differ, and nothing when the schedules agree', () => {
+    const before = allowanceSchedule([CITY_2021], rules, '442000001001', '2026-03-01', '2030-06-30');
+    const raised = dibao('DIBAO-442000-2026-07-15', '442000', '2026-07-15', 115_000);
+    const after = allowanceSchedule([CITY_2021, raised], rules, '442000001001', '2026-03-01', '2030-06-30');
+    expect(firstDifference(before, after)).toBe('2026-08-01');
+    expect(firstDifference(before, before)).toBeUndefined();
+    // Same amount from another version still counts as a change (the citation changes).
+    const sameAmount = allowanceSchedule([CITY_2021, dibao('DIBAO-442000001-2026-05-01', '442000001', '2026-05-01', 112_000)], rules, '442000001001', '2026-03-01', '2030-06-30');
+    expect(firstDifference(before, sameAmount)).toBe('2026-05-01');
   });
 });

@@ -147,6 +147,19 @@ export function segmentOn(schedule: readonly AmountSegment[], date: IsoDate): Am
   return schedule.filter((segment) => segment.from <= date).at(-1);
 }
 
+/**
+ * The first date on which two schedules give a different amount or cite different versions (the
+ * first month a re-computation changes), or undefined when they agree everywhere.
+ */
+export function firstDifference(before: readonly AmountSegment[], after: readonly AmountSegment[]): IsoDate | undefined {
+  const dates = [...new Set([...before, ...after].map((segment) => segment.from))].sort();
+  return dates.find((date) => {
+    const a = segmentOn(before, date);
+    const b = segmentOn(after, date);
+    return a?.amountFen !== b?.amountFen || a?.dibaoVersionId !== b?.dibaoVersionId || a?.ruleVersionId !== b?.ruleVersionId;
+  });
+}
+
 export interface DueMonth {
   readonly month: string;
   readonly periodFrom: IsoDate;

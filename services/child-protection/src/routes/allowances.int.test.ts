@@ -114,10 +114,18 @@ describe('the allowance, from review to payment', () => {
     const again = (await post('/allowance-payment-runs', { month: '2026-11' }, payer)).json<unknown>();
     expect(again).toMatchObject({ considered: 2, paid: 0, skipped: 2 });
 
-    const [, paid] = await service.events(defacto.personKey, 2);
-    expect(paid?.eventType).toBe('child-protection.allowance-paid');
+    // The child's events, in order: registered, reviewed, determined (approval), paid.
+    const [, reviewed, determined, paid] = await service.events(defacto.personKey, 4);
+    expect([reviewed?.eventType, determined?.eventType, paid?.eventType]).toEqual(['child-protection.allowance-reviewed', 'child-protection.allowance-determined', 'child-protection.allowance-paid']);
+    expect(reviewed?.value).toMatchObject({ childRecordId: defacto.id, program: 'DEFACTO_UNSUPPORTED_CHILD_ALLOWANCE', allowanceCategory: 'DEFACTO_UNSUPPORTED', startDate: '2026-11-01', endDate: '2033-03-14', reviewerId: 'cd-0101', envelope: { person: { personKey: defacto.personKey, name: '陈小雨' } } });
+    expect(determined?.value).toMatchObject({
+      childRecordId: defacto.id, determinationKind: 'APPROVED', effectiveDate: '2026-11-01', startDate: '2026-11-01', endDate: '2033-03-14',
+      monthlyAmountFen: 179_200, previousMonthlyAmountFen: null, standardVersionId: CITY_2021, ruleVersionId: RULE, causeVersionId: null,
+      schedule: [{ fromDate: '2026-11-01', amountFen: 179_200, dibaoStandardFen: 112_000, standardVersionId: CITY_2021, ruleVersionId: RULE, ratioPermille: 1_600 }],
+      reviewerId: 'cd-0101', approverId: 'sup-1', actorId: 'sup-1',
+    });
     expect(paid?.value).toMatchObject({ program: 'DEFACTO_UNSUPPORTED_CHILD_ALLOWANCE', allowanceCategory: 'DEFACTO_UNSUPPORTED', amountFen: 179_200, periodFrom: '2026-11-01', periodTo: '2026-11-30', standardVersionId: CITY_2021, payee: { name: '林阿婆' }, payeeInstitutionId: null, payerId: 'pay-1', reviewerId: 'cd-0101', approverId: 'sup-1' });
-    const [, institutionPaid] = await service.events(institutional.personKey, 2);
+    const [, , , institutionPaid] = await service.events(institutional.personKey, 4);
     expect(institutionPaid?.value).toMatchObject({ program: 'ORPHAN_ALLOWANCE', allowanceCategory: 'INSTITUTIONAL_ORPHAN', payee: null, payeeInstitutionId: 'INST-ZS-001' });
     expect((await child(defacto.id)).allowance?.paidMonths).toEqual([{ month: '2026-11', amountFen: 179_200, paymentId: expect.any(String) as string, dibaoVersionId: CITY_2021, ruleVersionId: RULE }]);
   });
@@ -158,8 +166,14 @@ describe('acceptance: a new 低保 standard on Kafka re-computes the allowances'
     service.setNow('2026-12-03T02:00:00Z');
     const run = (await post('/allowance-payment-runs', { month: '2026-12' }, await token(['caseworker'], 'pay-1'))).json<unknown>();
     expect(run).toMatchObject({ paid: 2, totalFen: 368_000 });
-    const [, , december] = await service.events(defacto.personKey, 3);
-    expect(december?.value).toMatchObject({ amountFen: 184_000, periodFrom: '2026-12-01', standardVersionId: versionId });
+    // The re-computation was published between the two payments, with the version that caused it.
+    const events = await service.events(defacto.personKey, 6);
+    expect(events.map((event) => event.eventType.replace('child-protection.', ''))).toEqual(['child-registered', 'allowance-reviewed', 'allowance-determined', 'allowance-paid', 'allowance-determined', 'allowance-paid']);
+    expect(events[4]?.value).toMatchObject({
+      determinationKind: 'RECOMPUTED', effectiveDate: '2026-12-01', monthlyAmountFen: 184_000, previousMonthlyAmountFen: 179_200, standardVersionId: versionId, ruleVersionId: RULE, causeVersionId: versionId, actorId: null, approverId: 'sup-1',
+      schedule: [{ fromDate: '2026-11-01', amountFen: 179_200, standardVersionId: CITY_2021 }, { fromDate: '2026-12-01', amountFen: 184_000, dibaoStandardFen: 115_000, standardVersionId: versionId }],
+    });
+    expect(events[5]?.value).toMatchObject({ amountFen: 184_000, periodFrom: '2026-12-01', standardVersionId: versionId });
   });
 
   it('a town version back-dated to November (more specific than the city) re-computes both months and shows the arrears of the paid ones', async () => {
@@ -173,6 +187,11 @@ describe('acceptance: a new 低保 standard on Kafka re-computes the allowances'
     // Withdrawn again (a correction through the operator route): the city versions apply once more.
     await post('/standards/dibao', { versionId: townVersion, regionCode: TOWN, effectiveFrom: '2026-11-01', monthlyStandardFen: 116_000, sourceDocument: '镇街标准', changeKind: 'WITHDRAWN' }, await token(['admin'], 'ops-1', '442000'));
     expect((await child(defacto.id)).allowance).toMatchObject({ arrearsFen: 0, schedule: [{ amountFen: 179_200 }, { amountFen: 184_000 }] });
+
+    // Both re-computations are published, each from the first month it changes.
+    const [backDated, withdrawn] = (await service.events(defacto.personKey, 8)).slice(6);
+    expect(backDated).toMatchObject({ eventType: 'child-protection.allowance-determined', value: { determinationKind: 'RECOMPUTED', effectiveDate: '2026-11-01', previousMonthlyAmountFen: 179_200, monthlyAmountFen: 185_600, standardVersionId: townVersion, causeVersionId: townVersion, schedule: [{ fromDate: '2026-11-01', amountFen: 185_600 }] } });
+    expect(withdrawn).toMatchObject({ eventType: 'child-protection.allowance-determined', value: { determinationKind: 'RECOMPUTED', effectiveDate: '2026-11-01', previousMonthlyAmountFen: 185_600, monthlyAmountFen: 179_200, standardVersionId: CITY_2021, causeVersionId: townVersion } });
   });
 
   it('ends the allowance when the child is re-categorised out of an allowance category', async () => {
@@ -181,5 +200,25 @@ describe('acceptance: a new 低保 standard on Kafka re-computes the allowances'
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toMatchObject({ category: 'IN_DIFFICULTY', allowance: { status: 'ENDED', endDate: '2026-12-31' } });
     expect(father?.personKey).toEqual(expect.any(String));
+
+    // The end is published after the guardianship change and the re-registration, in the same write.
+    const events = (await service.events(defacto.personKey, 11)).slice(8);
+    expect(events.map((event) => event.eventType.replace('child-protection.', ''))).toEqual(['guardianship-changed', 'child-registered', 'allowance-determined']);
+    expect(events[2]?.value).toMatchObject({
+      determinationKind: 'ENDED', effectiveDate: '2027-01-01', endDate: '2026-12-31', monthlyAmountFen: null, previousMonthlyAmountFen: 184_000, standardVersionId: null, ruleVersionId: null,
+      program: 'DEFACTO_UNSUPPORTED_CHILD_ALLOWANCE', allowanceCategory: 'DEFACTO_UNSUPPORTED', approverId: 'sup-1', actorId: 'cd-0101',
+      schedule: [{ fromDate: '2026-11-01', amountFen: 179_200 }, { fromDate: '2026-12-01', amountFen: 184_000 }],
+    });
+  });
+
+  it('moves the allowance to the new category when the child is re-categorised within the allowance categories', async () => {
+    const response = await post(`/children/${institutional.id}/guardianship-changes`, { changeKind: 'NEW_GUARDIAN_APPOINTED', effectiveDate: '2026-12-02', newGuardian: { idNumber: idNumber('1980-08-08', 'F'), name: '寄养妈妈', relation: 'FOSTER_PARENT', livesWithChild: true }, newCategory: 'SCATTERED_ORPHAN' }, await token(['child-protection'], 'cd-0101'));
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ category: 'SCATTERED_ORPHAN', allowance: { status: 'ACTIVE' } });
+    const [last] = (await service.events(institutional.personKey, 11)).slice(10);
+    expect(last).toMatchObject({
+      eventType: 'child-protection.allowance-determined',
+      value: { determinationKind: 'RECATEGORISED', effectiveDate: '2026-12-02', program: 'ORPHAN_ALLOWANCE', allowanceCategory: 'SCATTERED_ORPHAN', monthlyAmountFen: 184_000, previousMonthlyAmountFen: 184_000, standardVersionId: 'DIBAO-442000-2026-12-01', actorId: 'cd-0101' },
+    });
   });
 });

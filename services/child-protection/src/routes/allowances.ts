@@ -48,7 +48,7 @@ export function allowanceRoutes(app: App, deps: ChildDeps, audit: AccessAudit): 
     schema: {
       tags: ['allowances'],
       summary: '基本生活费审核（孤儿、事实无人抚养儿童） (review the living allowance of an orphan or 事实无人抚养 child)',
-      description: '起始日须为某月1日，默认次月1日；保障至满18周岁前一日。审核人不得审批或发放。',
+      description: '起始日须为某月1日，默认次月1日；保障至满18周岁前一日。审核人不得审批或发放。事件 child-protection.allowance-reviewed。',
       params: Params,
       body: Type.Object({ startDate: Type.Optional(Type.String({ format: 'date', description: '起始日（某月1日） (first day of a month)' })), version: Version }, { additionalProperties: false, examples: [{ startDate: '2026-11-01' }] }),
       response: { 200: ChildView, ...errorResponses },
@@ -65,7 +65,7 @@ export function allowanceRoutes(app: App, deps: ChildDeps, audit: AccessAudit): 
     schema: {
       tags: ['allowances'],
       summary: '基本生活费审批：按 1.6 × 现行低保标准核定金额 (approve: amounts = 1.6 × the 低保 standard in force, with the versions cited)',
-      description: '审批人不得为审核人。金额按规则版本与低保版本逐月核定并记录两个版本号；低保标准变化时自动重算。回答中个人信息已脱敏。',
+      description: '审批人不得为审核人。金额按规则版本与低保版本逐月核定并记录两个版本号；低保标准变化时自动重算。回答中个人信息已脱敏。事件 child-protection.allowance-determined（APPROVED；重算时 RECOMPUTED）。',
       params: Params,
       body: Type.Object({ version: Version }, { additionalProperties: false, examples: [{ version: 3 }] }),
       response: { 200: ChildView, ...errorResponses },

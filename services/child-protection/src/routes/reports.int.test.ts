@@ -72,6 +72,18 @@ describe('POST /reports and the response chain', () => {
     expect(closed.steps[1]?.note).toBe('已联系派出所上门');
     expect((await post(`/reports/${report.id}/transitions`, { to: 'ASSESSMENT' }, worker)).json()).toMatchObject({ code: 'CHILD_ILLEGAL_TRANSITION', details: { allowed: [] } });
 
+    // Every step is published, keyed by the child like the report, in order, with who and the note (decrypted here).
+    const events = (await service.events(child.personKey, 6)).slice(2);
+    expect(events.map((one) => one.eventType)).toEqual(Array<string>(4).fill('child-protection.report-status-changed'));
+    expect(events.map((one) => [one.value.fromStatus, one.value.toStatus, one.value.stepNo, one.value.actorId])).toEqual([
+      ['RECEIVED', 'EMERGENCY_HANDLING', 1, 'cd-0101'],
+      ['EMERGENCY_HANDLING', 'ASSESSMENT', 2, 'sup-cd-02'],
+      ['ASSESSMENT', 'GUARDIANSHIP_INTERVENTION', 3, 'cd-0101'],
+      ['GUARDIANSHIP_INTERVENTION', 'CLOSED', 4, 'cd-0101'],
+    ]);
+    expect(events[0]?.value).toMatchObject({ reportId: report.id, immediateDanger: true, note: '已联系派出所上门', envelope: { source: { recordId: report.id }, person: { personKey: child.personKey, idNumber: child.idNumber, name: '黄小明' } } });
+    expect(events[2]?.value).toMatchObject({ note: null });
+
     // Content in clear for child-protection (audited); facts only for others.
     const clear = (await get(`/reports/${report.id}`, worker)).json<Report>();
     expect(clear).toMatchObject({ masked: false, description: '学生连续三天未到校，家中无成年人', reporterPhone: '13800138000', childName: '黄小明', childIdNumber: child.idNumber });
@@ -92,6 +104,13 @@ describe('POST /reports and the response chain', () => {
     expect(event?.value).toMatchObject({ reportId: report.id, channel: 'IN_PERSON', immediateDanger: false, hotlineIncidentId: null, envelope: { person: null, region: { townCode: TOWN, villageCode: null } } });
     await post(`/reports/${report.id}/transitions`, { to: 'ASSESSMENT' }, worker);
     expect((await post(`/reports/${report.id}/transitions`, { to: 'CLOSED' }, worker)).json()).toMatchObject({ status: 'CLOSED' });
+    // Without a child, the steps are keyed by the report id, like the intake.
+    const steps = (await service.events(report.id, 3)).slice(1);
+    expect(steps.map((one) => [one.eventType, one.value.fromStatus, one.value.toStatus])).toEqual([
+      ['child-protection.report-status-changed', 'RECEIVED', 'ASSESSMENT'],
+      ['child-protection.report-status-changed', 'ASSESSMENT', 'CLOSED'],
+    ]);
+    expect(steps[0]?.value).toMatchObject({ immediateDanger: false, envelope: { person: null } });
 
     const list = (await get('/reports?status=CLOSED', worker)).json<{ items: Report[]; total: number }>();
     expect(list.items.map((item) => item.id)).toContain(report.id);

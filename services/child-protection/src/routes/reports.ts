@@ -88,7 +88,7 @@ export function reportRoutes(app: App, deps: ChildDeps, audit: AccessAudit): voi
     schema: {
       tags: ['reports'],
       summary: '处置链状态转换：应急处置、评估帮扶、监护干预、结案 (move the report along the response chain)',
-      description: 'RECEIVED → EMERGENCY_HANDLING（紧急危险必经） → ASSESSMENT → GUARDIANSHIP_INTERVENTION 或 CLOSED。非法转换为 CHILD_ILLEGAL_TRANSITION。记录操作人与时间。',
+      description: 'RECEIVED → EMERGENCY_HANDLING（紧急危险必经） → ASSESSMENT → GUARDIANSHIP_INTERVENTION 或 CLOSED。非法转换为 CHILD_ILLEGAL_TRANSITION。记录操作人与时间。事件 child-protection.report-status-changed。',
       params: Params,
       body: Type.Object({
         to: ReportStateSchema,

@@ -4,9 +4,11 @@
  *
  * 1. review (审核, child-protection role): the child's category must be an allowance category;
  *    the allowance starts on the first day of a month (default: the month after the review);
+ *    event `allowance-reviewed`;
  * 2. approval (审批, supervisor, not the reviewer): the amounts are computed from the 低保 version
  *    and the rule version in force (1.6 × 低保, R-E9) for every month to the day before the 18th
- *    birthday, each amount citing both version ids;
+ *    birthday, each amount citing both version ids; event `allowance-determined` (APPROVED) with
+ *    the whole schedule;
  * 3. payment (发放): a run pays one month for every ACTIVE allowance in a region that is due that
  *    month and not yet paid. Each payment is one write on the child (the month appended to
  *    `allowance.payments`, guarded by the record's version) carrying `allowance-paid`, so a month is
@@ -24,6 +26,7 @@ import { allowanceLastDay, allowanceSchedule, dueFor, isAllowanceCategory, progr
 import { assertFirstDayOfMonth, firstDayOfNextMonth } from '../domain/dates.js';
 import { ChildError } from '../domain/errors.js';
 import { envelope } from '../events.js';
+import { allowanceDetermined, allowanceReviewed } from './allowance-events.js';
 
 function requireVersion(child: StoredChild, version: number | undefined): void {
   if (version !== undefined && version !== child.version) {
@@ -66,8 +69,7 @@ export async function reviewAllowance(deps: ChildDeps, principal: Principal, chi
     recomputations: [],
     payments: [],
   };
-  // The catalog has no event for a review (see README): it is kept on the record.
-  await deps.children.update(child._id, child.version, { $set: { allowance, allowanceStatus: allowance.status, updatedAt: now } }, []);
+  await deps.children.update(child._id, child.version, { $set: { allowance, allowanceStatus: allowance.status, updatedAt: now } }, [allowanceReviewed(deps, child, allowance, now)]);
   return deps.children.get(child._id, principal.jurisdiction);
 }
 
@@ -84,10 +86,12 @@ export async function approveAllowance(deps: ChildDeps, principal: Principal, ch
   const now = deps.now();
   const schedule = allowanceSchedule(await deps.dibao.versions(), deps.allowanceRules, child.regionCode, allowance.startDate, allowance.endDate);
   const first = schedule[0];
+  const approved: StoredAllowance = { ...allowance, status: 'ACTIVE', approverId: principal.subject, approvedAt: now, schedule };
+  const event = allowanceDetermined(deps, child, { kind: 'APPROVED', allowance: approved, effectiveDate: allowance.startDate, previousSchedule: null, actorId: principal.subject }, now);
   await deps.children.update(child._id, child.version, {
     $set: { 'allowance.status': 'ACTIVE', 'allowance.approverId': principal.subject, 'allowance.approvedAt': now, 'allowance.schedule': schedule, allowanceStatus: 'ACTIVE', updatedAt: now },
     $push: { 'allowance.recomputations': { at: now, cause: 'APPROVAL', fromAmountFen: null, toAmountFen: first?.amountFen ?? 0 } },
-  }, []);
+  }, [event]);
   return deps.children.get(child._id, principal.jurisdiction);
 }
 

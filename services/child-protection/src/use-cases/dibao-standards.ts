@@ -5,18 +5,19 @@
  * whose schedule changes gets the new schedule (each amount citing the 低保 version and the rule
  * version it was derived from) and a re-computation entry naming the version that caused it.
  *
- * The catalog has no child-protection event for a re-computed allowance, so none is published; the
- * amounts reach the wire with each `allowance-paid` (see README, "Not done").
+ * Each changed schedule is published as `allowance-determined` (RECOMPUTED) in the same write, with
+ * the first month it changes, the amounts before and after, and the version that caused it.
  */
 import { requireRegion } from '@minzheng/identity/regions';
 import { requireJurisdiction, type Principal } from '@minzheng/service-kit/auth';
 import { atField, ServiceError } from '@minzheng/service-kit/errors';
 import type { StoredChild } from '../children/child.schema.js';
 import { chinaToday, type ChildDeps } from '../deps.js';
-import { allowanceSchedule, segmentOn, type DibaoVersion } from '../domain/allowance.js';
+import { allowanceSchedule, firstDifference, segmentOn, type DibaoVersion } from '../domain/allowance.js';
 import { assertIsoDate } from '../domain/dates.js';
 import { ChildError } from '../domain/errors.js';
 import type { StoredDibaoVersion } from '../standards/dibao.schema.js';
+import { allowanceDetermined } from './allowance-events.js';
 
 /** Children read per batch while re-computing. */
 const BATCH = 100;
@@ -34,8 +35,16 @@ export async function recomputeChild(deps: ChildDeps, candidate: StoredChild, ca
     const at = causeDate !== null && causeDate > allowance.startDate ? causeDate : allowance.startDate;
     const now = deps.now();
     const entry = { at: now, cause, fromAmountFen: segmentOn(allowance.schedule, at)?.amountFen ?? null, toAmountFen: segmentOn(schedule, at)?.amountFen ?? schedule[0]?.amountFen ?? 0 };
+    const event = allowanceDetermined(deps, child, {
+      kind: 'RECOMPUTED',
+      allowance: { ...allowance, schedule },
+      effectiveDate: firstDifference(allowance.schedule, schedule) ?? allowance.startDate,
+      previousSchedule: allowance.schedule,
+      causeVersionId: cause,
+      actorId: null,
+    }, now);
     try {
-      await deps.children.update(child._id, child.version, { $set: { 'allowance.schedule': schedule, updatedAt: now }, $push: { 'allowance.recomputations': entry } }, []);
+      await deps.children.update(child._id, child.version, { $set: { 'allowance.schedule': schedule, updatedAt: now }, $push: { 'allowance.recomputations': entry } }, [event]);
       return true;
     } catch (error) {
       if (!(error instanceof ServiceError && error.code === 'CHILD_CONCURRENT_CHANGE') || attempt >= 3) throw error;

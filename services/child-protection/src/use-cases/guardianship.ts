@@ -5,7 +5,8 @@
  * same request may re-categorise the child (e.g. to DEFACTO_UNSUPPORTED) when the new situation
  * fits the category. Events: `guardianship-changed`, plus `child-registered` (re-registration with
  * the new category and guardians) when the category changed. An active allowance ends at the end
- * of the month of the change when the new category is not an allowance category.
+ * of the month of the change when the new category is not an allowance category, and moves to the
+ * new category when it is one: `allowance-determined` (ENDED or RECATEGORISED) says so.
  */
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@minzheng/service-kit/auth';
@@ -13,11 +14,12 @@ import { childRef, guardianRef } from '../children/child.people.js';
 import type { StoredChild, StoredGuardian, StoredGuardianshipChange } from '../children/child.schema.js';
 import { chinaToday, type ChildDeps } from '../deps.js';
 import { isAllowanceCategory } from '../domain/allowance.js';
-import { assertDateInLife, lastDayOfMonth } from '../domain/dates.js';
+import { addDays, assertDateInLife, lastDayOfMonth } from '../domain/dates.js';
 import { ChildError, invalidInput } from '../domain/errors.js';
 import { applyGuardianChange, assertCategoryFits, assertDistinctGuardians, hasEffectiveGuardian } from '../domain/guardianship.js';
 import { envelope, instantOf } from '../events.js';
 import { childNoteContext, sealOptional } from '../protect.js';
+import { allowanceDetermined } from './allowance-events.js';
 import { childRegistered, storedGuardian, type GuardianInput } from './register-child.js';
 
 export interface GuardianshipChangeInput {
@@ -88,16 +90,22 @@ export async function changeGuardianship(deps: ChildDeps, principal: Principal, 
     recordedAt: now,
   };
   const set: Record<string, unknown> = { guardians, temporaryGuardianshipFrom, category, updatedAt: now };
+  const after: StoredChild = { ...child, guardians, temporaryGuardianshipFrom, category };
+  const allowanceEvents = [];
   // An allowance stops with a category that has none: at the end of the month of the change.
   if (recategorised && !isAllowanceCategory(category) && child.allowance !== null && child.allowance.status !== 'ENDED') {
-    const endDate = lastDayOfMonth(input.effectiveDate);
+    const lastDay = lastDayOfMonth(input.effectiveDate);
+    const endDate = lastDay < child.allowance.endDate ? lastDay : child.allowance.endDate;
     set['allowance.status'] = 'ENDED';
-    set['allowance.endDate'] = endDate < child.allowance.endDate ? endDate : child.allowance.endDate;
+    set['allowance.endDate'] = endDate;
     set.allowanceStatus = 'ENDED';
+    const allowance = { ...child.allowance, status: 'ENDED' as const, endDate };
+    allowanceEvents.push(allowanceDetermined(deps, after, { kind: 'ENDED', allowance, effectiveDate: addDays(endDate, 1), previousSchedule: child.allowance.schedule, actorId: principal.subject }, now));
   } else if (recategorised && isAllowanceCategory(category) && child.allowance !== null && child.allowance.status !== 'ENDED') {
     set['allowance.category'] = category;
+    const allowance = { ...child.allowance, category };
+    allowanceEvents.push(allowanceDetermined(deps, after, { kind: 'RECATEGORISED', allowance, effectiveDate: input.effectiveDate, previousSchedule: child.allowance.schedule, actorId: principal.subject }, now));
   }
-  const after: StoredChild = { ...child, guardians, temporaryGuardianshipFrom, category };
   const events = [
     deps.publisher.prepare('child-protection.guardianship-changed', {
       envelope: envelope({ eventId: randomUUID(), occurredAt: instantOf(input.effectiveDate), recordId: changeId, regionCode: child.regionCode, person: childRef(deps.keyring, child) }, now),
@@ -108,6 +116,7 @@ export async function changeGuardianship(deps: ChildDeps, principal: Principal, 
       note: input.note ?? null,
     }),
     ...(recategorised ? [childRegistered(deps, after, now)] : []),
+    ...allowanceEvents,
   ];
   await deps.children.update(child._id, child.version, { $set: set, $push: { guardianshipChanges: change } }, events);
   return deps.children.get(child._id, principal.jurisdiction);

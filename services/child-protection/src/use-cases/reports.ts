@@ -1,8 +1,9 @@
 /**
  * 强制报告: intake (from the 12345 hotline system, role department-system, or from staff) with
  * event `mandatory-report-received`, then the response chain as states (domain/report-workflow.ts),
- * each step recorded with who and when. The catalog has no event for a step of the chain, so steps
- * are kept on the report (see README, "Not done").
+ * each step recorded with who and when and published as `report-status-changed` in the same write.
+ * A report's events are keyed by the child's person key when the child is identified (they then
+ * stay in order with the child's other events), else by the report id.
  */
 import { randomUUID } from 'node:crypto';
 import type { PersonRef } from '@minzheng/contracts';
@@ -16,7 +17,7 @@ import { chinaToday, type ChildDeps } from '../deps.js';
 import { ChildError, invalidInput } from '../domain/errors.js';
 import { assertTransition, type ReportState } from '../domain/report-workflow.js';
 import { envelope } from '../events.js';
-import { reportContext, reportStepContext, seal, sealOptional } from '../protect.js';
+import { reportContext, reportStepContext, seal, sealOptional, unseal, unsealOptional } from '../protect.js';
 import type { StoredReport } from '../reports/report.schema.js';
 
 export interface ReportInput {
@@ -110,7 +111,28 @@ export async function moveReport(deps: ChildDeps, principal: Principal, reportId
   }
   assertTransition(report.status, input.to, report.immediateDanger);
   const now = deps.now();
-  const step = { from: report.status, to: input.to, by: principal.subject, at: now, note: sealOptional(deps.keyring, input.note, reportStepContext(report._id, report.steps.length)) };
-  await deps.reports.update(report._id, report.version, { $set: { status: input.to, updatedAt: now }, $push: { steps: step } }, []);
+  const stepNo = report.steps.length;
+  const step = { from: report.status, to: input.to, by: principal.subject, at: now, note: sealOptional(deps.keyring, input.note, reportStepContext(report._id, stepNo)) };
+  const event = deps.publisher.prepare('child-protection.report-status-changed', {
+    envelope: envelope({ eventId: randomUUID(), occurredAt: now, recordId: report._id, regionCode: report.regionCode, person: reportChild(deps, report) }, now),
+    reportId: report._id,
+    fromStatus: report.status,
+    toStatus: input.to,
+    stepNo,
+    actorId: principal.subject,
+    immediateDanger: report.immediateDanger,
+    note: input.note ?? null,
+  }, { key: report.childPersonKey ?? report._id });
+  await deps.reports.update(report._id, report.version, { $set: { status: input.to, updatedAt: now }, $push: { steps: step } }, [event]);
   return { ...report, status: input.to, steps: [...report.steps, step], version: report.version + 1, updatedAt: now };
+}
+
+/** The child a report concerns, as its events carry it (null when not identified). */
+function reportChild(deps: ChildDeps, report: StoredReport): PersonRef | null {
+  if (report.childPersonKey === null || report.childIdNumber === null) return null;
+  return {
+    personKey: report.childPersonKey,
+    idNumber: unseal(deps.keyring, report.childIdNumber, reportContext(report._id, 'childIdNumber')),
+    name: unsealOptional(deps.keyring, report.childName, reportContext(report._id, 'childName')),
+  };
 }

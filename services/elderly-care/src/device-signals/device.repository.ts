@@ -60,11 +60,16 @@ export class DeviceRepository {
     return deviceBatchModel(this.connection).collection.collectionName;
   }
 
-  /** Binds a device; false when the id is already bound (to whichever elder: the caller checks). */
-  async bind(device: StoredDevice): Promise<boolean> {
+  get deviceCollectionName(): string {
+    return deviceModel(this.connection).collection.collectionName;
+  }
+
+  /** Binds a device with its events in one insert; false when the id is already bound (to whichever elder: the caller checks). */
+  async bind(device: StoredDevice, events: readonly PreparedEvent[]): Promise<boolean> {
     try {
-      await deviceModel(this.connection).create(device);
+      await deviceModel(this.connection).create({ ...device, ...outboxFields(events) });
       this.devices.delete(device._id);
+      if (events.length > 0) this.nudge({ collection: this.deviceCollectionName, ids: [device._id] });
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -76,13 +81,13 @@ export class DeviceRepository {
   async findDevice(id: string): Promise<StoredDevice | null> {
     const cached = this.devices.get(id);
     if (cached !== undefined) return cached;
-    const device = await deviceModel(this.connection).findOne({ _id: id }).lean<StoredDevice>();
+    const device = await deviceModel(this.connection).findOne({ _id: id }).select('-outbox').lean<StoredDevice>();
     this.devices.set(id, device);
     return device;
   }
 
   async devicesOf(elderId: string): Promise<StoredDevice[]> {
-    return deviceModel(this.connection).find({ elderId }).sort({ boundAt: 1 }).lean<StoredDevice[]>();
+    return deviceModel(this.connection).find({ elderId }).select('-outbox').sort({ boundAt: 1 }).lean<StoredDevice[]>();
   }
 
   /**

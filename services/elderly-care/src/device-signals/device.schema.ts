@@ -1,9 +1,10 @@
 /**
  * A monitoring device bound to an elder (紧急呼叫装置, 生命体征监测仪, ...). The device id is the
- * document id, so a device is bound to one elder at most. No event: the contract has none for a
- * binding (device events name the device and the elder they concern).
+ * document id, so a device is bound to one elder at most. The binding is inserted with
+ * `elderly-care.device-bound` in its outbox.
  */
 import type { MonitoringDeviceKind } from '@minzheng/contracts';
+import { outboxSchemaFields } from '@minzheng/service-kit/outbox';
 import { Schema, type Connection, type Model } from 'mongoose';
 
 export interface StoredDevice {
@@ -23,6 +24,7 @@ const deviceSchema = new Schema<StoredDevice>(
     deviceKind: { type: String, required: true },
     boundBy: { type: String, required: true },
     boundAt: { type: Date, required: true },
+    ...outboxSchemaFields,
   },
   { collection: 'devices', versionKey: false, autoIndex: false },
 );

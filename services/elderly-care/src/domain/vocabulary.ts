@@ -23,7 +23,7 @@ export const WORKER_ROLES = [
   'VOLUNTEER', 'TOWN_ASSISTANCE_OFFICE', 'MINORS_PROTECTION_STATION', 'ELDERLY_DISPATCH_CENTRE', 'HELP_CENTRE', 'SUPERVISOR', 'AUDITOR', 'OTHER',
 ] as const satisfies readonly WorkerRole[];
 export const CARE_DEPENDENCY_LEVELS = ['ABLE', 'MILD', 'MODERATE', 'SEVERE', 'UNKNOWN'] as const satisfies readonly CareDependencyLevel[];
-export const HOME_SERVICE_KINDS = ['MEAL', 'CLEANING', 'MEDICAL', 'SAFETY', 'LEARNING', 'LEISURE', 'OTHER'] as const satisfies readonly HomeServiceKind[];
+export const HOME_SERVICE_KINDS = ['MEAL', 'CLEANING', 'MEDICAL', 'SAFETY', 'LEARNING', 'LEISURE', 'OTHER', 'AGE_FRIENDLY_RENOVATION'] as const satisfies readonly HomeServiceKind[];
 export const VISIT_KINDS = ['HOME_VISIT', 'PHONE_CALL', 'VIDEO_CALL', 'PATROL', 'OTHER'] as const satisfies readonly ElderVisitKind[];
 export const VISIT_OUTCOMES = ['WELL', 'NEEDS_FOLLOW_UP', 'SERVICE_ARRANGED', 'NOT_MET', 'HOSPITALISED', 'DECEASED', 'OTHER'] as const satisfies readonly ElderVisitOutcome[];
 export const DEVICE_KINDS = ['EMERGENCY_CALL', 'VITAL_SIGN_MONITOR', 'SMART_WATCH', 'SMOKE_OR_GAS_SENSOR', 'DOOR_SENSOR', 'OTHER'] as const satisfies readonly MonitoringDeviceKind[];

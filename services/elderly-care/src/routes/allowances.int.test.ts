@@ -97,4 +97,21 @@ describe('POST /jobs/advanced-age-allowance', () => {
     const response = await service.app.inject({ url: '/parameters/advanced-age-allowance', headers: { authorization: `Bearer ${await service.token(['analyst'])}` } });
     expect(response.json<{ items: { versionId: string; demo: boolean }[] }>().items).toEqual([expect.objectContaining({ versionId: 'DEMO-GLJT-442000-2018-v1', demo: true })]);
   });
+
+  it('published every tier and care-subsidy row once at start as reference.standard-changed, keyed per row, citing what grants and decisions cite', async () => {
+    const [tier] = await service.events('DEMO-GLJT-442000-2018-v1|AGE-90-99', 1);
+    expect(tier).toMatchObject({
+      eventType: 'reference.standard-changed',
+      value: {
+        standardId: 'ADVANCED_AGE_ALLOWANCE-442000-AGE-90-99', versionId: 'DEMO-GLJT-442000-2018-v1', changeKind: 'PUBLISHED', program: 'ADVANCED_AGE_ALLOWANCE', standardKind: 'ALLOWANCE_TIER',
+        tierId: 'AGE-90-99', tierBasis: 'AGE_YEARS', tierLowerBound: 90, tierUpperBound: 99, valueFen: 30_000, effectiveFrom: '2018-01-01',
+        envelope: { person: null, source: { department: 'CIVIL_AFFAIRS_ELDERLY_CARE', recordId: 'DEMO-GLJT-442000-2018-v1|AGE-90-99' } },
+      },
+    });
+    const [rule] = await service.events('DEMO-ZHBZ-442000-2019-v1|SEVERE-ECONOMIC-DIFFICULTY|SEVERE', 1);
+    expect(rule?.value).toMatchObject({ program: 'ELDERLY_CARE_SUBSIDY', versionId: 'DEMO-ZHBZ-442000-2019-v1', supersedesVersionId: 'ZS-ZHBZ-442000-2018-v1', tierId: 'SEVERE-ECONOMIC-DIFFICULTY', tierBasis: 'CARE_DEPENDENCY_LEVEL', tierLowerBound: 3, valueFen: 400_000, beneficiaryCategory: 'DIBAO,LOW_INCOME,LONE_MILITARY_BENEFICIARY' });
+    // One stored row per message: a restart publishes nothing again (the rows are there).
+    expect(await service.connection.collection('standards').countDocuments()).toBe(7);
+    expect(await service.connection.collection('standards').countDocuments({ outboxPending: true })).toBe(0);
+  });
 });

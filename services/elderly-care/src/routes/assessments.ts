@@ -37,7 +37,7 @@ export function assessmentRoutes(app: App, deps: ElderlyCareDeps, audit: AccessA
     schema: {
       tags: ['assessments'],
       summary: '记录老年人能力评估并判定照护补助 (record an ability assessment; answers the care subsidy the elder qualifies for)',
-      description: '照护补助按评估时生效的参数表版本判定并保存（2018 年双低重度失能 2,000、孤老优抚 1,500 元；2019 年每月最高 4,000 元，各级金额为参数）。事件 elderly-care.ability-assessment-completed。',
+      description: '照护补助按评估时生效的参数表版本判定并保存（2018 年双低重度失能 2,000、孤老优抚 1,500 元；2019 年每月最高 4,000 元，各级金额为参数）。事件 elderly-care.ability-assessment-completed 与 elderly-care.care-subsidy-decided。',
       params: ElderParams,
       body: Type.Object({
         careDependencyLevel: CareDependencyLevelSchema,

@@ -43,9 +43,15 @@ describe('POST /elders/:id/assessments and GET /elders/:id/care-subsidy', () => 
     const future = await service.app.inject({ url: `/elders/${elder.id}/care-subsidy?date=2026-03-30`, headers: await headers(['analyst']) });
     expect(future.json()).toMatchObject({ code: 'ELDER_DATE_IN_FUTURE' });
 
-    const events = await service.events(elder.personKey, 2);
-    expect(events.map((event) => event.eventType)).toEqual(['elderly-care.elder-registered', 'elderly-care.ability-assessment-completed']);
+    const events = await service.events(elder.personKey, 3);
+    expect(events.map((event) => event.eventType)).toEqual(['elderly-care.elder-registered', 'elderly-care.ability-assessment-completed', 'elderly-care.care-subsidy-decided']);
     expect(events[1]?.value).toMatchObject({ careDependencyLevel: 'SEVERE', score: 20, assessmentStandard: 'GB/T 42195-2022', assessorOrganisationId: 'ORG-PG-0003', assessedDate: '2026-02-26', validUntil: '2027-02-25' });
+    // The decision, in the same write, cites the assessment, the table version and the rule.
+    const { assessmentId } = events[1]?.value as { assessmentId: string };
+    expect(events[2]?.value).toMatchObject({
+      assessmentId, program: 'ELDERLY_CARE_SUBSIDY', qualifies: true, monthlyAmountFen: 400_000, careDependencyLevel: 'SEVERE', economicStatus: 'DIBAO',
+      standardVersionId: 'DEMO-ZHBZ-442000-2019-v1', tierId: 'SEVERE-ECONOMIC-DIFFICULTY', notQualifiedReason: null, decidedOn: '2026-02-27', envelope: { person: { personKey: elder.personKey } },
+    });
   });
 
   it('names the field and the rule: future date, validUntil before the date, stale version, unknown elder, wrong role', async () => {
@@ -59,13 +65,15 @@ describe('POST /elders/:id/assessments and GET /elders/:id/care-subsidy', () => 
     expect((await assess('ELD-none', base)).json()).toMatchObject({ code: 'ELDER_NOT_FOUND' });
     expect((await assess(elder.id, base, ['analyst'])).json()).toMatchObject({ code: 'AUTH_FORBIDDEN_ROLE' });
     expect((await assess(elder.id, { ...base, careDependencyLevel: 'BEDRIDDEN' })).json()).toMatchObject({ code: 'REQUEST_INVALID', details: [{ path: 'body.careDependencyLevel' }] });
-    // An ordinary elder does not qualify; the decision says which version said so.
+    // An ordinary elder does not qualify; the decision says which version said so, and is published too.
     expect((await assess(elder.id, base)).json()).toMatchObject({ careSubsidy: { qualifies: false, monthlyAmountFen: 0, versionId: 'DEMO-ZHBZ-442000-2019-v1' } });
+    const [, , refused] = await service.events(elder.personKey, 3);
+    expect(refused).toMatchObject({ eventType: 'elderly-care.care-subsidy-decided', value: { qualifies: false, monthlyAmountFen: 0, careDependencyLevel: 'MODERATE', economicStatus: 'ORDINARY', standardVersionId: 'DEMO-ZHBZ-442000-2019-v1', tierId: null, notQualifiedReason: 'NOT_COVERED' } });
   });
 });
 
 describe('POST /elders/:id/services and GET /services', () => {
-  it('records meals and a renovation (published as OTHER), keeps the note encrypted, lists and filters', async () => {
+  it('records meals and a renovation (published as AGE_FRIENDLY_RENOVATION), keeps the note encrypted, lists and filters', async () => {
     const elder = await registerElder(service, elderBody('1943-01-01', { regionCode: '442000004002' }), TOWN);
     const record = async (body: Record<string, unknown>) => service.app.inject({ method: 'POST', url: `/elders/${elder.id}/services`, payload: body, headers: await headers() });
     const meal = await record({ serviceKind: 'MEAL', providerId: 'ORG-ZZ-0012', providerName: '长者饭堂', deliveredAt: '2026-01-12T04:00:00.000Z', durationMinutes: 30, subsidyFen: 800, selfPaidFen: 700 });
@@ -80,7 +88,7 @@ describe('POST /elders/:id/services and GET /services', () => {
     expect(events.map((event) => [event.eventType, (event.value as { serviceKind?: string }).serviceKind])).toEqual([
       ['elderly-care.elder-registered', undefined],
       ['elderly-care.service-delivered', 'MEAL'],
-      ['elderly-care.service-delivered', 'OTHER'],
+      ['elderly-care.service-delivered', 'AGE_FRIENDLY_RENOVATION'],
     ]);
     expect(events[1]?.value).toMatchObject({ providerId: 'ORG-ZZ-0012', providerName: '长者饭堂', durationMinutes: 30, subsidyFen: 800, selfPaidFen: 700 });
 

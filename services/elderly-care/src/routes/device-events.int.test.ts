@@ -48,7 +48,10 @@ describe('POST /device-events', () => {
     const stored = await service.connection.collection('device_signal_batches').findOne({ _id: result.batchId as never });
     expect(stored?.outbox).toHaveLength(3);
 
-    const events = await service.events(elder.personKey, 4);
+    // The elder's registration and two bindings come first (written before), then the batch's three.
+    const all = await service.events(elder.personKey, 6);
+    expect(all.slice(0, 3).map((event) => event.eventType)).toEqual(['elderly-care.elder-registered', 'elderly-care.device-bound', 'elderly-care.device-bound']);
+    const events = all.slice(2);
     expect(events.slice(1).map((event) => event.eventType)).toEqual(['elderly-care.emergency-call-triggered', 'elderly-care.vital-sign-alarm-raised', 'elderly-care.device-went-offline']);
     expect(events[1]?.value).toMatchObject({
       deviceId: 'SOS-8-4-17',
@@ -71,7 +74,7 @@ describe('POST /device-events', () => {
     const mixed = await send([sos('B-1'), sos('B-3')]);
     expect(mixed.json()).toMatchObject({ accepted: 1, duplicates: 1 });
     await service.relay.drain();
-    const published = (await service.events(elder.personKey, 7)).filter((event) => (event.value as { envelope: { source: { recordId: string } } }).envelope.source.recordId.startsWith('B-'));
+    const published = (await service.events(elder.personKey, 9)).filter((event) => (event.value as { envelope: { source: { recordId: string } } }).envelope.source.recordId.startsWith('B-'));
     expect(published.map((event) => (event.value as { envelope: { source: { recordId: string } } }).envelope.source.recordId)).toEqual(['B-1', 'B-2', 'B-3']);
   });
 

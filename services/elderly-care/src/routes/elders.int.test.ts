@@ -152,5 +152,11 @@ describe('POST /elders/:id/devices', () => {
     expect((await bind('ELD-nope', 'SOS-TEST-2')).json()).toMatchObject({ code: 'ELDER_NOT_FOUND' });
     const listed = await service.app.inject({ url: `/elders/${elder.id}/devices`, headers: await auth() });
     expect(listed.json<{ items: { deviceId: string }[] }>().items.map((device) => device.deviceId)).toEqual(['SOS-TEST-1']);
+
+    // The binding is published once, keyed like the elder's events; the repeat and the refusal publish nothing.
+    const events = await service.events(elder.personKey, 2);
+    expect(events.map((event) => event.eventType)).toEqual(['elderly-care.elder-registered', 'elderly-care.device-bound']);
+    expect(events[1]?.value).toMatchObject({ elderRecordId: elder.id, deviceId: 'SOS-TEST-1', deviceKind: 'EMERGENCY_CALL', boundById: 'u-1', envelope: { source: { recordId: 'SOS-TEST-1' }, person: { personKey: elder.personKey } } });
+    expect(await service.events(other.personKey, 1)).toEqual([expect.objectContaining({ eventType: 'elderly-care.elder-registered' })]);
   });
 });

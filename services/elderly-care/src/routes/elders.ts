@@ -124,7 +124,7 @@ export function elderRoutes(app: App, deps: ElderlyCareDeps, audit: AccessAudit)
     schema: {
       tags: ['devices'],
       summary: '绑定监测设备 (bind a monitoring device to an elder)',
-      description: '一台设备只绑定一位老人；重复绑定同一老人返回已有绑定 (200)，绑定到其他老人为 ELDER_DEVICE_BOUND_ELSEWHERE。设备事件须来自已绑定的设备。',
+      description: '一台设备只绑定一位老人；重复绑定同一老人返回已有绑定 (200)，绑定到其他老人为 ELDER_DEVICE_BOUND_ELSEWHERE。设备事件须来自已绑定的设备。新绑定发布事件 elderly-care.device-bound。',
       params: ElderParams,
       body: Type.Object({
         deviceId: Type.String({ minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9._:-]+$', description: '设备编号 (device id)' }),

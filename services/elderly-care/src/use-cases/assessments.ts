@@ -1,11 +1,12 @@
 /**
  * 老年人能力评估 (ability assessment): recorded on the elder, with the care-subsidy decision it
  * leads to (R-E11, `domain/care-subsidy.ts`: the table version in force is recorded), and published
- * as `elderly-care.ability-assessment-completed`, in one write on the elder's document (which also
- * refreshes the priority groups: 失能 counts for the monthly visit).
+ * as `elderly-care.ability-assessment-completed` followed by `elderly-care.care-subsidy-decided`,
+ * in one write on the elder's document (which also refreshes the priority groups: 失能 counts for
+ * the monthly visit).
  */
 import { randomUUID } from 'node:crypto';
-import type { CareDependencyLevel } from '@minzheng/contracts';
+import type { CareDependencyLevel, CareSubsidyRefusalReason } from '@minzheng/contracts';
 import type { Principal } from '@minzheng/service-kit/auth';
 import type { ElderlyCareDeps } from '../deps.js';
 import { decideCareSubsidy, type CareSubsidyDecision } from '../domain/care-subsidy.js';
@@ -52,8 +53,9 @@ export async function recordAssessment(deps: ElderlyCareDeps, principal: Princip
   };
   const assessments = [...elder.assessments, assessment];
   const priorityGroups = elderPriorityGroups({ ...elder, assessments }, now);
+  const person = personRef(deps.keyring, elder);
   const event = deps.publisher.prepare('elderly-care.ability-assessment-completed', {
-    envelope: envelope({ eventId: randomUUID(), occurredAt: now, recordId: assessmentId, regionCode: elder.regionCode, person: personRef(deps.keyring, elder), householdId: elder.householdId }, now),
+    envelope: envelope({ eventId: randomUUID(), occurredAt: now, recordId: assessmentId, regionCode: elder.regionCode, person, householdId: elder.householdId }, now),
     assessmentId,
     careDependencyLevel: assessment.careDependencyLevel,
     score: assessment.score,
@@ -62,8 +64,31 @@ export async function recordAssessment(deps: ElderlyCareDeps, principal: Princip
     assessedDate: assessment.assessedDate,
     validUntil: assessment.validUntil,
   });
-  await deps.elders.update(elder._id, input.version ?? elder.version, { $push: { assessments: assessment }, $set: { priorityGroups, updatedAt: now } }, [event]);
+  const decided = deps.publisher.prepare('elderly-care.care-subsidy-decided', {
+    envelope: envelope({ eventId: randomUUID(), occurredAt: now, recordId: assessmentId, regionCode: elder.regionCode, person, householdId: elder.householdId }, now),
+    assessmentId,
+    program: 'ELDERLY_CARE_SUBSIDY',
+    qualifies: careSubsidy.qualifies,
+    monthlyAmountFen: careSubsidy.monthlyAmountFen,
+    careDependencyLevel: input.careDependencyLevel,
+    economicStatus: elder.economicStatus,
+    standardVersionId: careSubsidy.versionId,
+    tierId: careSubsidy.ruleId,
+    notQualifiedReason: refusalOf(careSubsidy),
+    decidedOn: careSubsidy.decidedOn,
+  });
+  await deps.elders.update(elder._id, input.version ?? elder.version, { $push: { assessments: assessment }, $set: { priorityGroups, updatedAt: now } }, [event, decided]);
   return { elder: { ...elder, assessments, priorityGroups, version: (input.version ?? elder.version) + 1, updatedAt: now }, assessment };
+}
+
+/**
+ * Why a decision at assessment does not qualify, as the contract names it (null when it does). The
+ * decision is made with the assessment just recorded, so it always has a level: either no table is
+ * in force, or no rule covers the status and level (NO_VALID_ASSESSMENT does not arise here).
+ */
+function refusalOf(decision: CareSubsidyDecision): CareSubsidyRefusalReason | null {
+  if (decision.qualifies) return null;
+  return decision.versionId === null ? 'NO_STANDARD' : 'NOT_COVERED';
 }
 
 /** The subsidy the elder qualifies for on `date`, from the assessment valid that day (computed now, not stored). */

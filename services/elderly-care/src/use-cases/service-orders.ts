@@ -1,13 +1,13 @@
 /**
  * 居家养老服务 / 适老化改造: a home service or an age-friendly renovation delivered to an elder,
  * stored (note encrypted) and published as `elderly-care.service-delivered`, in one write. A
- * renovation is published with the contract's `OTHER` kind (the contract has no renovation symbol).
+ * renovation is published with its own kind, AGE_FRIENDLY_RENOVATION (service-delivered v2).
  */
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@minzheng/service-kit/auth';
 import type { ElderlyCareDeps } from '../deps.js';
 import { dateInFuture } from '../domain/errors.js';
-import { contractServiceKind, type ServiceKind } from '../domain/service-kinds.js';
+import type { ServiceKind } from '../domain/service-kinds.js';
 import { personRef } from '../elders/elder.people.js';
 import type { StoredElder } from '../elders/elder.schema.js';
 import { envelope } from '../events.js';
@@ -53,7 +53,7 @@ export async function recordService(deps: ElderlyCareDeps, principal: Principal,
   const event = deps.publisher.prepare('elderly-care.service-delivered', {
     envelope: envelope({ eventId: randomUUID(), occurredAt: deliveredAt, recordId: id, regionCode: elder.regionCode, person: personRef(deps.keyring, elder), householdId: elder.householdId }, now),
     serviceOrderId: id,
-    serviceKind: contractServiceKind(input.serviceKind),
+    serviceKind: input.serviceKind,
     providerId: input.providerId,
     providerName: order.providerName,
     durationMinutes: input.durationMinutes,
