@@ -17,6 +17,7 @@ export const EXCHANGE_ERROR_CODES = {
   EXCH_REGION_MISMATCH: { statusCode: 400, description: '区划代码层级不一致 (the town or village code does not lie in the county or town code)' },
   EXCH_INVALID_ROW: { statusCode: 400, description: '上传行无效 (a row of an upload is not valid JSON or CSV; reported per row in the upload\'s error report, not as an answer)' },
   EXCH_INVALID_CSV_HEADER: { statusCode: 400, description: 'CSV 表头无效 (a CSV header names a path that is not a scalar field of the event)' },
+  EXCH_TRANSFER_INCOMPLETE: { statusCode: 400, description: '文件未传完 (the connection ended before the whole file arrived; what arrived is committed, send the same file again to resume)' },
   EXCH_UPLOAD_COMPLETED: { statusCode: 409, description: '上传已完成 (content sent to an upload that is already complete)' },
   EXCH_NOT_FOUND: { statusCode: 404, description: '记录不存在 (no such client, delivery or receipt)' },
   EXCH_CONCURRENT_CHANGE: { statusCode: 409, description: '记录已被他人修改 (the record changed since it was read)' },

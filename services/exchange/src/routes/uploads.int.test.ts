@@ -147,6 +147,16 @@ describe('NDJSON bulk upload', () => {
     expect(published.length).toBe(validIds.size);
   });
 
+  it('does not complete an upload whose body ended short of its Content-Length', async () => {
+    const { text, validIds } = file(1_200, 'SHORT');
+    const upload = await create();
+    const part = text.split('\n').slice(0, 700).join('\n');
+    const short = await service.app.inject({ method: 'PUT', url: `/uploads/${upload.id}/content`, payload: part, headers: { ...(await auth()), 'content-type': 'application/x-ndjson', 'content-length': String(Buffer.byteLength(text)) } });
+    expect(short.json()).toMatchObject({ code: 'EXCH_TRANSFER_INCOMPLETE', details: { field: 'body' } });
+    expect((await service.app.inject({ url: `/uploads/${upload.id}`, headers: await auth() })).json()).toMatchObject({ status: 'RECEIVING' });
+    expect((await send(upload.id, text)).json()).toMatchObject({ status: 'COMPLETED', accepted: validIds.size, duplicates: 0 });
+  });
+
   it('refuses an event type off the allow-list and another client\'s upload', async () => {
     const refused = await service.app.inject({ method: 'POST', url: '/uploads', payload: { eventType: 'public-security.birth-registered', format: 'NDJSON' }, headers: await auth() });
     expect(refused.json()).toMatchObject({ code: 'EXCH_EVENT_TYPE_NOT_ALLOWED' });

@@ -94,7 +94,15 @@ export function uploadRoutes(app: App, deps: ExchangeDeps): void {
         params: Type.Object({ id: Type.String() }),
         response: { 200: UploadView, ...errorResponses },
       },
-    }, async (request) => view(await receiveContent(deps, principalOf(request), request.params.id, request.body as Readable, request.log)));
+    }, async (request) => {
+      const declared = request.headers['content-length'];
+      const transfer = {
+        body: request.body as Readable,
+        declaredBytes: declared === undefined ? undefined : Number(declared),
+        aborted: () => request.raw.readableAborted,
+      };
+      return view(await receiveContent(deps, principalOf(request), request.params.id, transfer, request.log));
+    });
 
     app.get('/uploads/:id', {
       config: { roles: ['department-system'] },

@@ -17,6 +17,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { ContractError } from '@minzheng/contracts';
+import type { PreparedEvent } from '@minzheng/event-bus/publisher';
 import { IdentityError } from '@minzheng/identity/errors';
 import type { Principal } from '@minzheng/service-kit/auth';
 import { ServiceError } from '@minzheng/service-kit/errors';
@@ -70,6 +72,8 @@ export async function uploadOf(deps: ExchangeDeps, principal: Principal, id: str
 interface Row {
   readonly row: number;
   readonly event: NormalizedEvent;
+  /** Prepared in the row's own `try`: a row the publisher refuses is a row error, not a failed upload. */
+  readonly prepared: PreparedEvent;
 }
 
 interface RowProblem {
@@ -86,11 +90,22 @@ function problemOf(error: unknown): RowProblem {
     return { code: error.code, field: typeof details.field === 'string' ? details.field : '(row)', rule: typeof details.rule === 'string' ? details.rule : error.message };
   }
   if (error instanceof IdentityError) return { code: error.code, field: '(row)', rule: error.message };
+  if (error instanceof ContractError) return { code: error.code, field: error.problems[0]?.path ?? '(row)', rule: error.problems[0]?.rule ?? error.message };
   throw error;
 }
 
+/** How the transport says whether the whole body arrived (a broken connection may end the stream quietly). */
+export interface Transfer {
+  readonly body: Readable;
+  /** The declared length (Content-Length), when the client sent one. */
+  readonly declaredBytes: number | undefined;
+  /** True when the transport saw the request aborted. */
+  readonly aborted: () => boolean;
+}
+
 /** Receives the file (or its rest, on resume); resolves with the upload once the whole file is in. */
-export async function receiveContent(deps: ExchangeDeps, principal: Principal, id: string, body: Readable, logger?: Pick<Logger, 'info'>): Promise<StoredUpload> {
+export async function receiveContent(deps: ExchangeDeps, principal: Principal, id: string, transfer: Transfer, logger?: Pick<Logger, 'info'>): Promise<StoredUpload> {
+  const { body } = transfer;
   const upload = await uploadOf(deps, principal, id);
   if (upload.status === 'COMPLETED') {
     throw exchangeError('EXCH_UPLOAD_COMPLETED', `上传已完成 (upload ${id} is complete; start a new upload for another file)`, { field: 'id', rule: 'content may be sent until the upload completes', id });
@@ -100,7 +115,11 @@ export async function receiveContent(deps: ExchangeDeps, principal: Principal, i
   await deps.uploads.updateOne({ _id: id }, { $set: { status: 'RECEIVING', updatedAt: deps.now() } });
   const schemaType: unknown = deps.registry.event(upload.eventType).type;
   const hash = createHash('sha256');
-  body.on('data', (chunk: Buffer) => hash.update(chunk));
+  let bytes = 0;
+  body.on('data', (chunk: Buffer) => {
+    hash.update(chunk);
+    bytes += chunk.length;
+  });
   const lines = createInterface({ input: body, crlfDelay: Infinity });
 
   let committed = upload.rowsCommitted;
@@ -121,8 +140,7 @@ export async function receiveContent(deps: ExchangeDeps, principal: Principal, i
     const carried = new Set<string>();
     const fresh = rows.filter((item) => held.has(item.event.eventId) && !carried.has(item.event.eventId) && carried.add(item.event.eventId));
     if (fresh.length > 0) {
-      // Both checked by `normalizeEvent` against the catalog and the schema.
-      const events = fresh.map((item) => deps.publisher.prepare(upload.eventType as never, item.event.value as never));
+      const events = fresh.map((item) => item.prepared);
       try {
         await deps.uploadBatches.create({ _id: batchId, uploadId: id, firstRow: fresh[0]?.row ?? lastRow, lastRow, accepted: fresh.length, createdAt: now, ...outboxFields(events, now) });
         deps.nudge({ collection: deps.uploadBatches.collection.collectionName, ids: [batchId] });
@@ -158,7 +176,9 @@ export async function receiveContent(deps: ExchangeDeps, principal: Principal, i
     if (line <= committed || text.trim() === '') continue;
     try {
       const json: unknown = columns === undefined ? JSON.parse(text) : csvRecord(text, columns, schemaType);
-      rows.push({ row: line, event: normalizeEvent(deps.registry, deps.pseudonymizer, client, upload.eventType, json, deps.now()) });
+      const event = normalizeEvent(deps.registry, deps.pseudonymizer, client, upload.eventType, json, deps.now());
+      // The type is checked against the catalog and the value against its schema by `normalizeEvent`.
+      rows.push({ row: line, event, prepared: deps.publisher.prepare(upload.eventType as never, event.value as never) });
     } catch (error) {
       const problem = problemOf(error);
       rejectedSince += 1;
@@ -169,6 +189,15 @@ export async function receiveContent(deps: ExchangeDeps, principal: Principal, i
       await flush(line);
       if (Math.floor(committed / 10_000) !== Math.floor((committed - BATCH_ROWS) / 10_000)) logger?.info({ uploadId: id, rows: committed, ...totals }, 'upload: progress');
     }
+  }
+  if (transfer.aborted() || (transfer.declaredBytes !== undefined && bytes !== transfer.declaredBytes)) {
+    // What arrived is committed batch by batch; the upload stays RECEIVING for the file to be sent again.
+    throw exchangeError('EXCH_TRANSFER_INCOMPLETE', `文件未传完 (the transfer ended after ${String(bytes)} bytes${transfer.declaredBytes === undefined ? '' : ` of ${String(transfer.declaredBytes)}`}; send the same file again to resume from row ${String(committed + 1)})`, {
+      field: 'body',
+      rule: 'the whole file must arrive before the upload completes',
+      bytesReceived: bytes,
+      rowsCommitted: committed,
+    });
   }
   if (rows.length > 0 || problems.length > 0 || rejectedSince > 0 || line > committed) await flush(Math.max(line, committed));
 

@@ -6,6 +6,8 @@
  * answers the receipt of the first delivery. Every refusal is recorded for the audit.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { ContractError } from '@minzheng/contracts';
+import { IdentityError } from '@minzheng/identity/errors';
 import type { Principal } from '@minzheng/service-kit/auth';
 import { ServiceError } from '@minzheng/service-kit/errors';
 import { outboxFields } from '@minzheng/service-kit/outbox';
@@ -102,6 +104,7 @@ export async function deliverEvent(deps: ExchangeDeps, principal: Principal, eve
     return { receipt, duplicate: false };
   } catch (error) {
     if (error instanceof ServiceError) await recordRefusal(deps, principal, eventType, error, requestId);
+    else if (error instanceof ContractError || error instanceof IdentityError) await recordRefusal(deps, principal, eventType, new ServiceError(error.code, 400, error.message), requestId);
     throw error;
   }
 }
