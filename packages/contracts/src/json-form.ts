@@ -26,9 +26,22 @@ export interface JsonFormResult {
   readonly problems: readonly FieldProblem[];
 }
 
-/** Converts and validates the JSON form against an expanded schema. */
+/** Named-type indexes per schema: built once (walking the schema costs more than converting an event). */
+const indexes = new WeakMap<object, SchemaIndex>();
+
+function indexOf(schema: SchemaNode): SchemaIndex {
+  if (schema === null || typeof schema !== 'object') return new SchemaIndex(schema);
+  let index = indexes.get(schema);
+  if (index === undefined) {
+    index = new SchemaIndex(schema);
+    indexes.set(schema, index);
+  }
+  return index;
+}
+
+/** Converts and validates the JSON form against an expanded schema (which must not change afterwards). */
 export function fromJsonForm(schema: SchemaNode, json: unknown): JsonFormResult {
-  const index = new SchemaIndex(schema);
+  const index = indexOf(schema);
   const problems: FieldProblem[] = [];
   // Records the problem; the converted value of a bad field is irrelevant (there are problems).
   const problem = (path: string, rule: string): unknown => {

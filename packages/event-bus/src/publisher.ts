@@ -91,6 +91,47 @@ export function partitionKeyOf(value: EnvelopeLike): string {
 }
 
 /**
+ * The caller's trace context as message headers (W3C traceparent/tracestate through the global
+ * OpenTelemetry propagator; nothing when no SDK is registered), for `prepareEvent` on a thread
+ * that does not share the caller's context.
+ */
+export function currentTraceHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  return headers;
+}
+
+/** What `prepareEvent` needs: no Kafka client, so a worker thread can prepare events too. */
+export interface PrepareContext {
+  readonly registry: ContractRegistry;
+  readonly keyring: Keyring;
+  /** The producing system (`mz-source` header). */
+  readonly source: string;
+}
+
+/**
+ * `EventPublisher.prepare` without a publisher: validates, protects and encodes an event, with the
+ * headers a publisher would set. Trace headers are the caller's to pass in `options.headers`.
+ */
+export function prepareEvent(context: PrepareContext, eventType: string, value: unknown, options: PublishOptions = {}): PreparedEvent {
+  const { registry, keyring, source } = context;
+  const protectedEvent = protectEvent(registry, eventType, value, keyring);
+  const bytes = encodeEvent(registry, eventType, protectedEvent.value);
+  const event = registry.event(eventType);
+  const envelope = (value as EnvelopeLike).envelope;
+  const key = options.key ?? partitionKeyOf(value as EnvelopeLike);
+  const headers: Record<string, string> = {
+    ...options.headers,
+    [HEADERS.eventId]: envelope.eventId,
+    [HEADERS.eventType]: eventType,
+    [HEADERS.schemaFingerprint]: event.fingerprintHex,
+    [HEADERS.source]: source,
+  };
+  if (protectedEvent.keyId) headers[HEADERS.keyId] = protectedEvent.keyId;
+  return { eventId: envelope.eventId, eventType, topic: event.topic, key, bytes, headers };
+}
+
+/**
  * `M` maps event types to value types: the generated `EventTypeMap` by default, so services get
  * compile-time checking of every field; tests with their own registries pass their own map.
  */
@@ -155,9 +196,18 @@ export class EventPublisher<M extends object = EventTypeMap> {
    * an invalid event). The caller's trace context is captured now. Works before `connect()`.
    */
   prepare<T extends keyof M & string>(eventType: T, value: M[T], options: PublishOptions = {}): PreparedEvent {
-    const { bytes, keyId } = this.encode(eventType, value);
-    const { topic, message, receipt } = this.prepareMessage(eventType, value, options, bytes, keyId);
-    return { eventId: receipt.eventId, eventType, topic, key: receipt.key, bytes, headers: message.headers as Record<string, string> };
+    const { registry, keyring, source } = this.options;
+    return prepareEvent({ registry, keyring, source }, eventType, value, { ...options, headers: { ...this.traceHeaders(), ...options.headers } });
+  }
+
+  /** The contracts this publisher encodes with (and their topics). */
+  get registry(): ContractRegistry {
+    return this.options.registry;
+  }
+
+  /** The producing system named in every event's `mz-source` header. */
+  get source(): string {
+    return this.options.source;
   }
 
   /**
@@ -239,9 +289,7 @@ export class EventPublisher<M extends object = EventTypeMap> {
    * propagator; nothing when no SDK is registered), so consumers continue the same trace.
    */
   private traceHeaders(): Record<string, string> {
-    const headers: Record<string, string> = {};
-    propagation.inject(context.active(), headers);
-    return headers;
+    return currentTraceHeaders();
   }
 
   private prepareMessage(

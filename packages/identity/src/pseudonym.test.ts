@@ -1,9 +1,10 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, KeyObject, randomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { thrownBy } from '@minzheng/testing';
 import { describe, expect, it } from 'vitest';
 import { IdentityError } from './errors.js';
-import { createPseudonymizer, isPersonKey, MIN_PSEUDONYM_KEY_BYTES, parseKey } from './pseudonym.js';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { createPseudonymizer, isPersonKey, MIN_PSEUDONYM_KEY_BYTES, parseKey, pseudonymizerKey } from './pseudonym.js';
 import { residentIdCheckDigit } from './resident-id.js';
 
 const KEY = new Uint8Array(32).map((_, index) => index + 1);
@@ -24,6 +25,18 @@ describe('createPseudonymizer', () => {
     const b = createPseudonymizer(Uint8Array.from(KEY));
     expect(a.personKey(ID)).toBe(a.personKey(ID));
     expect(a.personKey(ID)).toBe(b.personKey(ID));
+  });
+
+  it('hands its key across threads as a KeyObject that gives the same pseudonyms', () => {
+    const original = createPseudonymizer(KEY);
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(pseudonymizerKey(original));
+    const received: unknown = receiveMessageOnPort(port2)?.message;
+    port1.close();
+    expect(received).toBeInstanceOf(KeyObject);
+    if (!(received instanceof KeyObject)) return;
+    expect(createPseudonymizer(received).personKey(ID)).toBe(original.personKey(ID));
+    expect(() => pseudonymizerKey({ personKey: () => '' })).toThrow(/not a pseudonymizer/u);
   });
 
   it('gives the same key however the number was typed', () => {

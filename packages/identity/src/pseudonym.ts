@@ -10,7 +10,7 @@
  * Rotating the pseudonym key changes every `personKey`, so it is a data migration, not a
  * routine operation (unlike field-encryption keys).
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, KeyObject } from 'node:crypto';
 import { decodeBase64Strict } from './base64.js';
 import { IdentityError } from './errors.js';
 import { parseResidentId } from './resident-id.js';
@@ -31,22 +31,42 @@ export interface Pseudonymizer {
   readonly personKey: (idNumber: string) => string;
 }
 
+/** The imported key of each pseudonymizer, for `pseudonymizerKey`. */
+const importedKeys = new WeakMap<Pseudonymizer, KeyObject>();
+
 /**
  * A pseudonymizer bound to `key` (at least 32 bytes, else `PSEUDONYM_KEY_TOO_SHORT`). The key is
- * copied, so later changes to the caller's array do not change the pseudonyms.
+ * copied, so later changes to the caller's array do not change the pseudonyms. A `KeyObject` (from
+ * `pseudonymizerKey`, e.g. on a worker thread) gives the same pseudonyms as its bytes.
  */
-export function createPseudonymizer(key: Uint8Array): Pseudonymizer {
-  if (key.length < MIN_PSEUDONYM_KEY_BYTES) {
-    const rule = `the pseudonym key must be at least ${MIN_PSEUDONYM_KEY_BYTES} bytes (got ${key.length})`;
+export function createPseudonymizer(key: Uint8Array | KeyObject): Pseudonymizer {
+  const size = key instanceof KeyObject ? (key.symmetricKeySize ?? 0) : key.length;
+  if (size < MIN_PSEUDONYM_KEY_BYTES) {
+    const rule = `the pseudonym key must be at least ${MIN_PSEUDONYM_KEY_BYTES} bytes (got ${size})`;
     throw new IdentityError('PSEUDONYM_KEY_TOO_SHORT', `假名密钥过短 (${rule})`, { rule });
   }
-  const secret = Uint8Array.from(key);
-  return Object.freeze({
+  // Imported once: `createHmac` with raw key bytes imports the key on every call (about 19 µs
+  // against under 3 µs with a KeyObject), which matters at bulk-upload rates.
+  const secret = key instanceof KeyObject ? key : createSecretKey(Uint8Array.from(key));
+  const pseudonymizer: Pseudonymizer = Object.freeze({
     personKey: (idNumber: string): string => {
       const { normalized } = parseResidentId(idNumber);
       return createHmac('sha256', secret).update(normalized, 'utf8').digest('hex');
     },
   });
+  importedKeys.set(pseudonymizer, secret);
+  return pseudonymizer;
+}
+
+/**
+ * The key of a pseudonymizer made by `createPseudonymizer`, as a `KeyObject`: it crosses to a
+ * worker thread (`workerData`, `postMessage`) without its bytes ever being a plain value, and
+ * `createPseudonymizer` there gives the same pseudonyms.
+ */
+export function pseudonymizerKey(pseudonymizer: Pseudonymizer): KeyObject {
+  const key = importedKeys.get(pseudonymizer);
+  if (key === undefined) throw new Error('pseudonymizerKey: not a pseudonymizer made by createPseudonymizer');
+  return key;
 }
 
 /**

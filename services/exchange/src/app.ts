@@ -13,6 +13,7 @@ import { ROW_CLAIMS_COLLECTION, uploadBatchModel, uploadErrorModel, uploadModel 
 import { uploadRoutes } from './routes/uploads.js';
 import { ClaimStore } from '@minzheng/service-kit/claims';
 import type { ExchangeDeps } from './deps.js';
+import { RowWorkers } from './uploads/row-workers.js';
 import { ReceiptSigner, type ReceiptKeys } from './receipts/receipt-signer.js';
 import { clientRoutes } from './routes/clients.js';
 import { deliveryRoutes } from './routes/deliveries.js';
@@ -20,8 +21,11 @@ import { schemaRoutes } from './routes/schemas.js';
 
 export const SERVICE_VERSION = '0.1.0';
 
-/** The collections whose documents carry an outbox: the relay's list. */
-export const OUTBOX_COLLECTIONS = ['deliveries', 'upload_batches'] as const;
+/**
+ * The collections whose documents carry an outbox: the relay's list. Bulk uploads publish their
+ * batches themselves before recording them (`use-cases/bulk-upload.ts`).
+ */
+export const OUTBOX_COLLECTIONS = ['deliveries'] as const;
 
 export async function ensureIndexes(connection: Connection): Promise<void> {
   for (const model of [clientModel, refusalModel, deliveryModel, uploadModel, uploadBatchModel, uploadErrorModel]) await model(connection).createIndexes();
@@ -30,6 +34,8 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
 export interface ExchangeAppOptions extends ServiceAppInput {
   readonly receiptKeys: ReceiptKeys;
   readonly registry?: ContractRegistry;
+  /** Worker threads that check bulk-upload rows (`MZ_UPLOAD_THREADS`); 0 (the default) checks them on the request's thread. */
+  readonly uploadThreads?: number;
 }
 
 export async function buildExchangeApp(options: ExchangeAppOptions): Promise<App> {
@@ -53,6 +59,10 @@ export async function buildExchangeApp(options: ExchangeAppOptions): Promise<App
     ],
   });
   await app.register(idempotency, { connection: options.connection, keyring: options.keyring });
+  const registry = options.registry ?? contractRegistry();
+  // The publisher's registry: its topics are where the events go (a test publisher's differ).
+  const rowWorkers = new RowWorkers({ registry: options.publisher.registry, keyring: options.keyring, pseudonymizer: options.pseudonymizer, source: options.publisher.source, threads: options.uploadThreads ?? 0 });
+  app.addHook('onClose', () => rowWorkers.close());
   const deps: ExchangeDeps = {
     clients: clientModel(options.connection),
     refusals: refusalModel(options.connection),
@@ -61,8 +71,9 @@ export async function buildExchangeApp(options: ExchangeAppOptions): Promise<App
     uploadBatches: uploadBatchModel(options.connection),
     uploadErrors: uploadErrorModel(options.connection),
     claims: new ClaimStore(options.connection, ROW_CLAIMS_COLLECTION, async (batchId) => (await uploadBatchModel(options.connection).exists({ _id: batchId })) !== null),
-    registry: options.registry ?? contractRegistry(),
+    registry,
     publisher: options.publisher,
+    rowWorkers,
     pseudonymizer: options.pseudonymizer,
     signer: new ReceiptSigner(options.receiptKeys),
     nudge: options.nudge ?? (() => undefined),

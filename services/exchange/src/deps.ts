@@ -9,6 +9,7 @@ import type { StoredClient, StoredRefusal } from './clients/client.schema.js';
 import type { StoredDelivery } from './deliveries/delivery.schema.js';
 import type { StoredUpload, StoredUploadBatch, StoredUploadError } from './uploads/upload.schema.js';
 import type { ReceiptSigner } from './receipts/receipt-signer.js';
+import type { RowWorkers } from './uploads/row-workers.js';
 
 export interface ExchangeDeps {
   readonly clients: Model<StoredClient>;
@@ -21,6 +22,8 @@ export interface ExchangeDeps {
   readonly claims: ClaimStore;
   readonly registry: ContractRegistry;
   readonly publisher: EventPublisher;
+  /** Checks upload rows (on worker threads when configured). */
+  readonly rowWorkers: RowWorkers;
   readonly pseudonymizer: Pseudonymizer;
   readonly signer: ReceiptSigner;
   readonly nudge: OutboxNudge;

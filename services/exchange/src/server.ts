@@ -18,5 +18,5 @@ await runService({
   telemetry,
   outboxCollections: OUTBOX_COLLECTIONS,
   ensureIndexes,
-  build: (runtime) => buildExchangeApp({ ...runtime.app, receiptKeys: config.MZ_RECEIPT_KEYS, registry: runtime.registry }),
+  build: (runtime) => buildExchangeApp({ ...runtime.app, receiptKeys: config.MZ_RECEIPT_KEYS, registry: runtime.registry, uploadThreads: config.MZ_UPLOAD_THREADS }),
 });

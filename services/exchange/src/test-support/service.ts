@@ -19,7 +19,7 @@ export function receiptKeySpec(keyId = 'r1'): string {
 
 export function startTestService(): Promise<TestService> {
   const receiptKeys = parseReceiptKeys(receiptKeySpec());
-  return startServiceHarness({ service: 'exchange', collections: OUTBOX_COLLECTIONS, prepare: ensureIndexes, build: (deps) => buildExchangeApp({ ...deps, receiptKeys }) });
+  return startServiceHarness({ service: 'exchange', collections: OUTBOX_COLLECTIONS, prepare: ensureIndexes, build: (deps) => buildExchangeApp({ ...deps, receiptKeys, uploadThreads: 2 }) });
 }
 
 /** `public-security.death-registered` in its JSON form, as the 公安 system sends it (no event id, no pseudonym). */

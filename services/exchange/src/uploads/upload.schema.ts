@@ -1,12 +1,12 @@
 /**
  * Bulk uploads (批量报送): a file of one event type, NDJSON or CSV, streamed in. The upload record
- * keeps the progress (`rowsCommitted`: every row up to it has its fate recorded) and the counts;
- * accepted rows travel in batch documents of up to 500 whose outbox holds their prepared events
- * (one insert per batch); each row's derived event id is claimed first (`upload_row_claims`), so
- * a row delivered before — in this upload, an earlier one, or a single delivery is separate —
- * is recognised and not published twice. Invalid rows are kept in `upload_errors` for the report.
+ * keeps the progress (`rowsCommitted`: every row up to it has its fate recorded) and the counts.
+ * Accepted rows go in batches of up to 500: each row's derived event id is claimed first
+ * (`upload_row_claims`), so a row delivered before — in this upload or an earlier one (a single
+ * delivery is separate) — is recognised and not published twice; the batch's events are then
+ * published, and a small batch record says so. Invalid rows are kept in `upload_errors` for the
+ * report.
  */
-import { outboxSchemaFields, type OutboxEntry } from '@minzheng/service-kit/outbox';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { SignedReceipt } from '../receipts/receipt-signer.js';
 
@@ -56,6 +56,10 @@ export function uploadModel(connection: Connection): Model<StoredUpload> {
   return (connection.models.Upload as Model<StoredUpload> | undefined) ?? connection.model<StoredUpload>('Upload', uploadSchema);
 }
 
+/**
+ * A batch of an upload whose events Kafka has acknowledged. Written after the publish, so its
+ * absence marks claims that may be taken over (`ClaimStore`'s `batchExists`).
+ */
 export interface StoredUploadBatch {
   /** `<uploadId>:<last row>`. */
   _id: string;
@@ -63,9 +67,7 @@ export interface StoredUploadBatch {
   firstRow: number;
   lastRow: number;
   accepted: number;
-  createdAt: Date;
-  outbox: OutboxEntry[];
-  outboxPending: boolean;
+  publishedAt: Date;
 }
 
 const batchSchema = new Schema<StoredUploadBatch>(
@@ -75,9 +77,8 @@ const batchSchema = new Schema<StoredUploadBatch>(
     firstRow: { type: Number, required: true },
     lastRow: { type: Number, required: true },
     accepted: { type: Number, required: true },
-    createdAt: { type: Date, required: true },
-    ...outboxSchemaFields,
-  } as never,
+    publishedAt: { type: Date, required: true },
+  },
   { collection: 'upload_batches', versionKey: false, autoIndex: false },
 );
 

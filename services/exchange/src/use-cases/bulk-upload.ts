@@ -2,35 +2,44 @@
  * 批量报送 (bulk upload): a file of one event type streamed in (NDJSON, or CSV with the header as
  * the column mapping, `uploads/csv.ts`), never held in memory whole. Every row goes through the
  * same checks as a single event (`normalize.ts`). Valid rows are grouped in batches of up to
- * `BATCH_ROWS`: their derived event ids are claimed (`ClaimStore`), the rows this batch holds are
- * written as one batch document whose outbox carries their events, then the upload's progress
- * (`rowsCommitted`) and counts move on. Invalid rows are recorded with their line number, field and
- * rule. A row already delivered (same department, event type and source record id) is counted as a
- * duplicate and not published again, whether it repeats within the file, in a file uploaded
- * before, or in a re-sent file.
+ * `BATCH_ROWS`, and each batch is committed in four steps:
+ *
+ * 1. its rows' derived event ids are claimed (`ClaimStore`): a row delivered before (same
+ *    department, event type and source record id), whether it repeats within the file, came in a
+ *    file uploaded before, or in a re-sent file, is counted as a duplicate and not published;
+ * 2. the fresh rows' events are published, and Kafka acknowledges them (acks = all);
+ * 3. a batch record says the batch is out (its absence lets a stale claim be taken over);
+ * 4. the upload's progress (`rowsCommitted`) and counts move on, with the invalid rows' problems
+ *    (line number, field, rule) recorded.
+ *
+ * That is publish-then-record instead of a transactional outbox: nothing is counted as accepted
+ * before Kafka has it, and a crash between 2 and 4 makes a resume publish that batch again with
+ * the same event ids, which consumers skip (at-least-once, as the outbox relay). Writing hundreds
+ * of prepared events into a document only to read them back and clear them cost the store three
+ * times what the rows' claims cost.
+ *
+ * Rows are read and checked while the previous batch is being committed (one batch ahead), so the
+ * CPU work and the store's and broker's round trips overlap.
  *
  * Resume: if a transfer breaks, the department sends the file again to the same upload; rows up to
- * `rowsCommitted` are skipped without work, the rest is processed as new (their claims make a
- * half-written batch safe: a batch re-claims its own rows). The receipt is signed when the whole
+ * `rowsCommitted` are skipped without work, the rest is processed as new (a batch re-claims its
+ * own rows, so a half-committed batch is finished, not lost). The receipt is signed when the whole
  * file has arrived.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { ContractError } from '@minzheng/contracts';
-import type { PreparedEvent } from '@minzheng/event-bus/publisher';
-import { IdentityError } from '@minzheng/identity/errors';
 import type { Principal } from '@minzheng/service-kit/auth';
-import { ServiceError } from '@minzheng/service-kit/errors';
-import { outboxFields } from '@minzheng/service-kit/outbox';
+import { currentTraceHeaders, type PreparedEvent } from '@minzheng/event-bus/publisher';
 import { isDuplicateKey } from '@minzheng/service-kit/repository';
 import type { Logger } from 'pino';
 import type { ExchangeDeps } from '../deps.js';
 import { exchangeError } from '../errors.js';
-import { CsvProblem, csvColumns, csvRecord } from '../uploads/csv.js';
+import { CsvProblem, csvColumns } from '../uploads/csv.js';
+import type { RowOutcome } from '../uploads/row-check.js';
+import { STRETCH_ROWS } from '../uploads/row-workers.js';
 import type { StoredUpload, StoredUploadError, UPLOAD_FORMATS } from '../uploads/upload.schema.js';
 import { clientOf, requireAllowed } from './deliver.js';
-import { normalizeEvent, type NormalizedEvent } from './normalize.js';
 
 /** Rows per batch document (and per claim round). */
 export const BATCH_ROWS = 500;
@@ -69,31 +78,6 @@ export async function uploadOf(deps: ExchangeDeps, principal: Principal, id: str
   return upload;
 }
 
-interface Row {
-  readonly row: number;
-  readonly event: NormalizedEvent;
-  /** Prepared in the row's own `try`: a row the publisher refuses is a row error, not a failed upload. */
-  readonly prepared: PreparedEvent;
-}
-
-interface RowProblem {
-  readonly code: string;
-  readonly field: string;
-  readonly rule: string;
-}
-
-function problemOf(error: unknown): RowProblem {
-  if (error instanceof CsvProblem) return { code: 'EXCH_INVALID_ROW', field: error.field, rule: error.rule };
-  if (error instanceof SyntaxError) return { code: 'EXCH_INVALID_ROW', field: '(row)', rule: `is not valid JSON: ${error.message}` };
-  if (error instanceof ServiceError) {
-    const details = typeof error.details === 'object' && error.details !== null ? (error.details as { field?: unknown; rule?: unknown }) : {};
-    return { code: error.code, field: typeof details.field === 'string' ? details.field : '(row)', rule: typeof details.rule === 'string' ? details.rule : error.message };
-  }
-  if (error instanceof IdentityError) return { code: error.code, field: '(row)', rule: error.message };
-  if (error instanceof ContractError) return { code: error.code, field: error.problems[0]?.path ?? '(row)', rule: error.problems[0]?.rule ?? error.message };
-  throw error;
-}
-
 /** How the transport says whether the whole body arrived (a broken connection may end the stream quietly). */
 export interface Transfer {
   readonly body: Readable;
@@ -125,71 +109,111 @@ export async function receiveContent(deps: ExchangeDeps, principal: Principal, i
   let committed = upload.rowsCommitted;
   let totals = { accepted: upload.accepted, duplicates: upload.duplicates, rejected: upload.rejected };
   let reported = upload.rejected;
-  let rows: Row[] = [];
+  let rows: { row: number; prepared: PreparedEvent }[] = [];
   let problems: StoredUploadError[] = [];
   let columns: string[][] | undefined;
   let line = 0;
-  /** Invalid rows since the last flush (reported or beyond the report's cap). */
+  /** Invalid rows since the last batch (reported or beyond the report's cap). */
   let rejectedSince = 0;
+  /** The batch being committed while the next one is read. */
+  let committing: Promise<void> = Promise.resolve();
 
-  const flush = async (lastRow: number): Promise<void> => {
+  const commit = async (batch: { rows: { row: number; prepared: PreparedEvent }[]; problems: StoredUploadError[]; rejected: number; lastRow: number }): Promise<void> => {
     const now = deps.now();
-    const batchId = `${id}:${String(lastRow)}`;
-    const held = await deps.claims.claim(rows.map((item) => item.event.eventId), batchId, now);
+    const batchId = `${id}:${String(batch.lastRow)}`;
+    const held = await deps.claims.claim(batch.rows.map((item) => item.prepared.eventId), batchId, now);
     // The first of two rows with one event id in a batch carries it; the other is a duplicate.
     const carried = new Set<string>();
-    const fresh = rows.filter((item) => held.has(item.event.eventId) && !carried.has(item.event.eventId) && carried.add(item.event.eventId));
+    const fresh = batch.rows.filter((item) => held.has(item.prepared.eventId) && !carried.has(item.prepared.eventId) && carried.add(item.prepared.eventId));
     if (fresh.length > 0) {
-      const events = fresh.map((item) => item.prepared);
+      await deps.publisher.publishPrepared(fresh.map((item) => item.prepared));
       try {
-        await deps.uploadBatches.create({ _id: batchId, uploadId: id, firstRow: fresh[0]?.row ?? lastRow, lastRow, accepted: fresh.length, createdAt: now, ...outboxFields(events, now) });
-        deps.nudge({ collection: deps.uploadBatches.collection.collectionName, ids: [batchId] });
+        await deps.uploadBatches.insertMany([{ _id: batchId, uploadId: id, firstRow: fresh[0]?.row ?? batch.lastRow, lastRow: batch.lastRow, accepted: fresh.length, publishedAt: now }], { lean: true });
       } catch (error) {
-        // Written by an earlier attempt that stopped before recording its progress.
+        // Recorded by an earlier attempt that stopped before recording its progress.
         if (!isDuplicateKey(error)) throw error;
       }
     }
-    if (problems.length > 0) {
-      await deps.uploadErrors.insertMany(problems, { ordered: false }).catch((error: unknown) => {
+    if (batch.problems.length > 0) {
+      await deps.uploadErrors.insertMany(batch.problems, { ordered: false, lean: true }).catch((error: unknown) => {
+        // Recorded by an earlier attempt (a resumed transfer): the same `_id`, the same problem.
         if (!(typeof error === 'object' && error !== null && 'writeErrors' in error)) throw error;
       });
     }
-    totals = { accepted: totals.accepted + fresh.length, duplicates: totals.duplicates + rows.length - fresh.length, rejected: totals.rejected + rejectedSince };
-    rejectedSince = 0;
-    committed = lastRow;
+    totals = { accepted: totals.accepted + fresh.length, duplicates: totals.duplicates + batch.rows.length - fresh.length, rejected: totals.rejected + batch.rejected };
+    const progressed = Math.floor(batch.lastRow / 10_000) !== Math.floor(committed / 10_000);
+    committed = batch.lastRow;
     await deps.uploads.updateOne({ _id: id }, { $set: { rowsCommitted: committed, ...totals, updatedAt: now } });
+    if (progressed) logger?.info({ uploadId: id, rows: committed, ...totals }, 'upload: progress');
+  };
+  /** Hands the rows read so far to `commit` once the batch before them is committed. */
+  const flush = async (lastRow: number): Promise<void> => {
+    const batch = { rows, problems, rejected: rejectedSince, lastRow };
     rows = [];
     problems = [];
+    rejectedSince = 0;
+    await committing;
+    committing = commit(batch);
+    // Not awaited here: the next batch is read meanwhile. A failure surfaces at the next flush or
+    // at the end; until then it must not count as unhandled.
+    committing.catch(() => undefined);
   };
 
-  for await (const text of lines) {
-    line += 1;
-    if (upload.format === 'CSV' && line === 1) {
-      try {
-        columns = csvColumns(text.replace(/^\uFEFF/u, ''), schemaType);
-      } catch (error) {
-        if (!(error instanceof CsvProblem)) throw error;
-        throw exchangeError('EXCH_INVALID_CSV_HEADER', `CSV 表头无效 (line 1: ${error.field} ${error.rule})`, { field: error.field, rule: error.rule, row: 1 });
+  /** Takes a stretch's outcomes in row order: a full batch goes to `flush` at its last row. */
+  const take = async (outcomes: RowOutcome[]): Promise<void> => {
+    for (const outcome of outcomes) {
+      if ('prepared' in outcome) {
+        rows.push(outcome);
+        if (rows.length >= BATCH_ROWS) await flush(outcome.row);
+        continue;
       }
-      continue;
-    }
-    if (line <= committed || text.trim() === '') continue;
-    try {
-      const json: unknown = columns === undefined ? JSON.parse(text) : csvRecord(text, columns, schemaType);
-      const event = normalizeEvent(deps.registry, deps.pseudonymizer, client, upload.eventType, json, deps.now());
-      // The type is checked against the catalog and the value against its schema by `normalizeEvent`.
-      rows.push({ row: line, event, prepared: deps.publisher.prepare(upload.eventType as never, event.value as never) });
-    } catch (error) {
-      const problem = problemOf(error);
       rejectedSince += 1;
       reported += 1;
-      if (reported <= MAX_REPORTED_ERRORS) problems.push({ _id: `${id}:${String(line)}`, uploadId: id, row: line, ...problem });
+      if (reported <= MAX_REPORTED_ERRORS) problems.push({ _id: `${id}:${String(outcome.row)}`, uploadId: id, row: outcome.row, ...outcome.problem });
     }
-    if (rows.length >= BATCH_ROWS) {
-      await flush(line);
-      if (Math.floor(committed / 10_000) !== Math.floor((committed - BATCH_ROWS) / 10_000)) logger?.info({ uploadId: id, rows: committed, ...totals }, 'upload: progress');
+  };
+  // Stretches of rows being checked (on the worker threads), oldest first; taken in order.
+  const checking: Promise<RowOutcome[]>[] = [];
+  const traceHeaders = currentTraceHeaders();
+  let stretch: { row: number; text: string }[] = [];
+  const dispatch = async (): Promise<void> => {
+    if (stretch.length > 0) {
+      const pending = deps.rowWorkers.check({ eventType: upload.eventType, department: client.department, columns, nowMs: deps.now().getTime(), headers: traceHeaders, rows: stretch });
+      // Awaited in order below; a failure must not count as unhandled meanwhile.
+      pending.catch(() => undefined);
+      checking.push(pending);
+      stretch = [];
     }
+    // Two stretches per worker keep each busy while the last answer is taken.
+    while (checking.length > 2 * deps.rowWorkers.parallelism) await take(await (checking.shift() ?? Promise.resolve([])));
+  };
+
+  let broken: Error | undefined;
+  try {
+    for await (const text of lines) {
+      line += 1;
+      if (upload.format === 'CSV' && line === 1) {
+        try {
+          columns = csvColumns(text.replace(/^\uFEFF/u, ''), schemaType);
+        } catch (error) {
+          if (!(error instanceof CsvProblem)) throw error;
+          throw exchangeError('EXCH_INVALID_CSV_HEADER', `CSV 表头无效 (line 1: ${error.field} ${error.rule})`, { field: error.field, rule: error.rule, row: 1 });
+        }
+        continue;
+      }
+      if (line <= upload.rowsCommitted || text.trim() === '') continue;
+      stretch.push({ row: line, text });
+      if (stretch.length >= STRETCH_ROWS) await dispatch();
+    }
+  } catch (error) {
+    // The connection broke: what arrived whole is still checked and committed, batch by batch,
+    // then the transfer fails (the last batch, not full, waits for the resumed transfer).
+    broken = error instanceof Error ? error : new Error(String(error));
   }
+  await dispatch();
+  for (let pending = checking.shift(); pending !== undefined; pending = checking.shift()) await take(await pending);
+  await committing;
+  if (broken !== undefined) throw broken;
   if (transfer.aborted() || (transfer.declaredBytes !== undefined && bytes !== transfer.declaredBytes)) {
     // What arrived is committed batch by batch; the upload stays RECEIVING for the file to be sent again.
     throw exchangeError('EXCH_TRANSFER_INCOMPLETE', `文件未传完 (the transfer ended after ${String(bytes)} bytes${transfer.declaredBytes === undefined ? '' : ` of ${String(transfer.declaredBytes)}`}; send the same file again to resume from row ${String(committed + 1)})`, {
@@ -199,7 +223,10 @@ export async function receiveContent(deps: ExchangeDeps, principal: Principal, i
       rowsCommitted: committed,
     });
   }
-  if (rows.length > 0 || problems.length > 0 || rejectedSince > 0 || line > committed) await flush(Math.max(line, committed));
+  if (rows.length > 0 || problems.length > 0 || rejectedSince > 0 || line > committed) {
+    await flush(Math.max(line, committed));
+    await committing;
+  }
 
   const now = deps.now();
   const receipt = deps.signer.sign({

@@ -85,7 +85,7 @@ export async function deliverEvent(deps: ExchangeDeps, principal: Principal, eve
       department: client.department,
       eventType,
       sourceRecordId: normalized.sourceRecordId,
-      contentHash: normalized.contentHash,
+      contentHash: normalized.contentHash(),
       regionCode: normalized.regionCode,
       receipt,
       receivedAt: now,

@@ -30,8 +30,11 @@ export interface NormalizedEvent {
   readonly sourceRecordId: string | null;
   /** The most specific region code of the envelope. */
   readonly regionCode: string;
-  /** SHA-256 (hex) of the event as sent, without the fields the gateway sets. */
-  readonly contentHash: string;
+  /**
+   * SHA-256 (hex) of the event as sent, without the fields the gateway sets. Computed on first use
+   * (a bulk row with a source record id never needs it; canonical JSON costs about 15 µs a row).
+   */
+  readonly contentHash: () => string;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -117,8 +120,9 @@ export function normalizeEvent(
 
   // The content a re-delivery repeats: without what the gateway sets.
   const { eventId: _eventId, recordedAt: _recordedAt, ...sentEnvelope } = envelope;
-  const contentHash = createHash('sha256').update(canonicalJson({ ...json, envelope: sentEnvelope })).digest('hex');
-  const eventId = derivedUuid(client.department, eventType, recordId ?? `content:${contentHash}`);
+  let hashed: string | undefined;
+  const contentHash = (): string => (hashed ??= createHash('sha256').update(canonicalJson({ ...json, envelope: sentEnvelope })).digest('hex'));
+  const eventId = derivedUuid(client.department, eventType, recordId ?? `content:${contentHash()}`);
 
   const keyed = withPersonKeys({ ...json, envelope: { ...sentEnvelope, source: { ...source, department: client.department, recordId } } }, '', pseudonymizer, now);
   if (!isObject(keyed) || !isObject(keyed.envelope)) throw new Error('normalised event lost its envelope');
