@@ -247,6 +247,48 @@ describe('dead letters', () => {
     expect(letters[0]!.headers[HEADERS.deadLetter.reason]).toBe('dispatch centre down');
   });
 
+  it('hands a batch handler whole batches; a failing batch is retried, then split so only the event that fails alone is dead-lettered', async () => {
+    const topic = await freshTopic(1);
+    const registry = registryOnTopic(topic);
+    const publisher = await publisherFor(registry);
+    const values = Array.from({ length: 6 }, () => fixtureValue(registry, 'elderly-care.emergency-call-triggered'));
+    const poison = values[3];
+    if (poison === undefined) throw new Error('no poison');
+    for (const value of values) await publisher.publish('elderly-care.emergency-call-triggered', value);
+    await publisher.flush();
+
+    const calls: string[][] = [];
+    const handled: string[] = [];
+    const consumer = new EventConsumer({
+      kafka,
+      registry,
+      keyring,
+      groupId: uniqueName('group'),
+      topics: [topic],
+      maxWaitTimeInMs: 100,
+      retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 20 },
+      batchSize: 4,
+      batchHandler: (events) => {
+        calls.push(events.map((event) => event.eventId));
+        if (events.some((event) => event.eventId === poison.envelope.eventId)) return Promise.reject(new Error('cannot project this one'));
+        handled.push(...events.map((event) => event.eventId));
+        return Promise.resolve();
+      },
+    });
+    await consumer.start();
+    running.push(consumer);
+    await waitFor(() => handled.length === 5 && consumer.metrics().deadLettered === 1, { description: 'five handled, one dead letter' });
+    expect(new Set(handled)).toEqual(new Set(values.filter((value) => value !== poison).map((value) => value.envelope.eventId)));
+    // Batches of at most 4; the failing one twice whole (the retry), then one by one.
+    expect(calls.every((call) => call.length <= 4)).toBe(true);
+    expect(calls.filter((call) => call.length > 1 && call.includes(poison.envelope.eventId as string))).toHaveLength(2);
+    expect(consumer.metrics().handled).toBe(5);
+    const [letter] = await readRaw(`${topic}.dlq`, 1);
+    expect(letter?.headers[HEADERS.eventId]).toBe(poison.envelope.eventId);
+    expect(letter?.headers[HEADERS.deadLetter.reason]).toBe('cannot project this one');
+    expect(() => new EventConsumer({ kafka, registry, groupId: 'g', topics: [topic] })).toThrow(/exactly one of handler and batchHandler/u);
+  });
+
   it('gives a consumer without the key a dead letter coded AVRO_PII_PROTECTION, never garbage', async () => {
     const topic = await freshTopic(1);
     const registry = registryOnTopic(topic);

@@ -83,7 +83,17 @@ export interface ConsumerOptions {
   readonly registry: ContractRegistry;
   readonly groupId: string;
   readonly topics: readonly string[];
-  readonly handler: (event: ConsumedEvent) => Promise<void>;
+  /** Handles one event. Give this or `batchHandler`. */
+  readonly handler?: (event: ConsumedEvent) => Promise<void>;
+  /**
+   * Handles the decodable events of a fetched batch at once (up to `batchSize`, in offset order, one
+   * partition at a time): for consumers whose store work is cheaper per batch than per event. A
+   * failing batch is retried as a whole; when it still fails, its events are handled one by one
+   * (each with the same retries), so only the events that fail alone are dead-lettered.
+   */
+  readonly batchHandler?: (events: readonly ConsumedEvent[]) => Promise<void>;
+  /** Events per `batchHandler` call (default 500). */
+  readonly batchSize?: number;
   /** Decrypts personal fields; without it the handler sees ciphertext (and pseudonyms). */
   readonly keyring?: Keyring;
   readonly processed?: ProcessedEventStore;
@@ -120,6 +130,7 @@ export class EventConsumer {
   private paused = false;
 
   constructor(private readonly options: ConsumerOptions) {
+    if ((options.handler === undefined) === (options.batchHandler === undefined)) throw new Error('EventConsumer: give exactly one of handler and batchHandler');
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -171,6 +182,10 @@ export class EventConsumer {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    if (this.options.batchHandler !== undefined) {
+      await this.eachBatchAtOnce(payload, this.options.batchHandler);
+      return;
+    }
     const { batch } = payload;
     const high = BigInt(batch.highWatermark);
     const heartbeat = (): Promise<void> => payload.heartbeat();
@@ -188,55 +203,110 @@ export class EventConsumer {
     await payload.commitOffsetsIfNecessary(payload.isRunning() ? undefined : payload.uncommittedOffsets());
   }
 
+  private async eachBatchAtOnce(payload: EachBatchPayload, handle: (events: readonly ConsumedEvent[]) => Promise<void>): Promise<void> {
+    const { batch } = payload;
+    const high = BigInt(batch.highWatermark);
+    const heartbeat = (): Promise<void> => payload.heartbeat();
+    const size = this.options.batchSize ?? 500;
+    for (let start = 0; start < batch.messages.length; start += size) {
+      if (!payload.isRunning() || payload.isStale()) break;
+      const messages = batch.messages.slice(start, start + size);
+      const events: { event: ConsumedEvent; message: KafkaMessage; headers: Record<string, string> }[] = [];
+      for (const message of messages) {
+        const decoded = await this.decode(batch.topic, batch.partition, message);
+        if (decoded !== undefined) events.push({ ...decoded, message });
+      }
+      if (events.length > 0) {
+        const all = events.map((item) => item.event);
+        const failure = await this.withRetries(() => handle(all), heartbeat, all[0]?.eventId ?? '');
+        if (failure === undefined) {
+          for (const { event } of events) await this.handled(event);
+        } else {
+          // One by one, so that only what fails alone is dead-lettered.
+          for (const { event, message, headers } of events) {
+            const alone = await this.withRetries(() => handle([event]), heartbeat, event.eventId);
+            if (alone === undefined) await this.handled(event);
+            else await this.deadLetter(batch.topic, batch.partition, message, headers, alone.error, alone.attempts);
+          }
+        }
+      }
+      const last = messages.at(-1);
+      if (last !== undefined) {
+        payload.resolveOffset(last.offset);
+        this.lag.set(`${batch.topic}/${batch.partition}`, Number(high - BigInt(last.offset) - 1n));
+      }
+      await payload.commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+    await payload.commitOffsetsIfNecessary(payload.isRunning() ? undefined : payload.uncommittedOffsets());
+  }
+
   private async process(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+    const decoded = await this.decode(topic, partition, message);
+    if (decoded === undefined) return;
+    const { event, headers } = decoded;
+    const handler = this.options.handler;
+    if (handler === undefined) return;
+    // The handler runs in the producer's trace context (from the message headers).
+    const traceContext = propagation.extract(ROOT_CONTEXT, headers);
+    const failure = await this.withRetries(() => context.with(traceContext, () => handler(event)), heartbeat, event.eventId);
+    if (failure === undefined) await this.handled(event);
+    else await this.deadLetter(topic, partition, message, headers, failure.error, failure.attempts);
+  }
+
+  /** Decodes (and decrypts) a message; undefined when it was a duplicate or went to the dead-letter topic. */
+  private async decode(topic: string, partition: number, message: KafkaMessage): Promise<{ event: ConsumedEvent; headers: Record<string, string> } | undefined> {
     this.counters.received += 1;
     const headers = readHeaders(message.headers);
     const { registry, keyring } = this.options;
-    let event: ConsumedEvent;
     try {
       if (!message.value) throw new NonRetriableError('BUS_EMPTY_MESSAGE', 'the message has no value (a tombstone or an empty record)');
       const decoded = decodeEvent(registry, message.value);
       const eventId = (decoded.value as { envelope: { eventId: string } }).envelope.eventId;
       if (await this.processed.isProcessed(eventId)) {
         this.counters.duplicatesSkipped += 1;
-        return;
+        return undefined;
       }
       const value = keyring ? unprotectEvent(registry, decoded.eventType, decoded.value, keyring) : decoded.value;
-      event = {
-        eventId,
-        eventType: decoded.eventType,
-        value,
-        writerVersion: decoded.writerVersion,
-        topic,
-        partition,
-        offset: message.offset,
-        key: message.key ? message.key.toString('utf8') : null,
+      return {
         headers,
-        decrypted: keyring !== undefined,
+        event: {
+          eventId,
+          eventType: decoded.eventType,
+          value,
+          writerVersion: decoded.writerVersion,
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key ? message.key.toString('utf8') : null,
+          headers,
+          decrypted: keyring !== undefined,
+        },
       };
     } catch (error) {
       await this.deadLetter(topic, partition, message, headers, error, 0);
-      return;
+      return undefined;
     }
+  }
 
-    // The handler runs in the producer's trace context (from the message headers).
-    const traceContext = propagation.extract(ROOT_CONTEXT, headers);
+  private async handled(event: ConsumedEvent): Promise<void> {
+    await this.processed.markProcessed(event.eventId);
+    this.counters.handled += 1;
+    this.recent.push(Date.now());
+  }
+
+  /** Runs `work` with the retry policy; resolves undefined on success, or the last error and the attempts made. */
+  private async withRetries(work: () => Promise<void>, heartbeat: () => Promise<void>, eventId: string): Promise<{ error: unknown; attempts: number } | undefined> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await context.with(traceContext, () => this.options.handler(event));
-        await this.processed.markProcessed(event.eventId);
-        this.counters.handled += 1;
-        this.recent.push(Date.now());
-        return;
+        await work();
+        return undefined;
       } catch (error) {
         const retriable = !(error instanceof NonRetriableError) && !(error instanceof ContractError);
-        if (!retriable || attempt >= this.retry.attempts) {
-          await this.deadLetter(topic, partition, message, headers, error, attempt);
-          return;
-        }
+        if (!retriable || attempt >= this.retry.attempts) return { error, attempts: attempt };
         this.counters.retries += 1;
         const delay = Math.min(this.retry.maxDelayMs, this.retry.initialDelayMs * 2 ** (attempt - 1));
-        this.options.logger?.warn({ err: error, eventId: event.eventId, attempt, delayMs: delay }, 'handler failed; retrying');
+        this.options.logger?.warn({ err: error, eventId, attempt, delayMs: delay }, 'handler failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, delay));
         await heartbeat();
       }

@@ -36,7 +36,14 @@ describe('createPseudonymizer', () => {
     expect(received).toBeInstanceOf(KeyObject);
     if (!(received instanceof KeyObject)) return;
     expect(createPseudonymizer(received).personKey(ID)).toBe(original.personKey(ID));
-    expect(() => pseudonymizerKey({ personKey: () => '' })).toThrow(/not a pseudonymizer/u);
+    expect(() => pseudonymizerKey({ personKey: () => '', valueKey: () => '' })).toThrow(/not a pseudonymizer/u);
+  });
+
+  it('digests other personal values per domain, apart from person keys', () => {
+    const { valueKey, personKey } = createPseudonymizer(KEY);
+    expect(valueKey('name', '何国强')).toBe(createHmac('sha256', KEY).update('name\u001f何国强').digest('hex'));
+    expect(valueKey('name', '何国强')).not.toBe(valueKey('phone', '何国强'));
+    expect(valueKey('idNumber', ID)).not.toBe(personKey(ID));
   });
 
   it('gives the same key however the number was typed', () => {

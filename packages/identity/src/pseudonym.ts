@@ -29,6 +29,12 @@ export interface Pseudonymizer {
    * so it can be passed around on its own (`const { personKey } = pseudonymizer`).
    */
   readonly personKey: (idNumber: string) => string;
+  /**
+   * A keyed digest of any personal value (a name, a phone number) within a `domain` (e.g. the field
+   * name): lowercase hex HMAC-SHA256 of `domain`, U+001F and the text. Equal values give equal
+   * digests, so stores compare them without decrypting; nobody without the key can test a guess.
+   */
+  readonly valueKey: (domain: string, text: string) => string;
 }
 
 /** The imported key of each pseudonymizer, for `pseudonymizerKey`. */
@@ -53,6 +59,7 @@ export function createPseudonymizer(key: Uint8Array | KeyObject): Pseudonymizer 
       const { normalized } = parseResidentId(idNumber);
       return createHmac('sha256', secret).update(normalized, 'utf8').digest('hex');
     },
+    valueKey: (domain: string, text: string): string => createHmac('sha256', secret).update(`${domain}\u001f${text}`, 'utf8').digest('hex'),
   });
   importedKeys.set(pseudonymizer, secret);
   return pseudonymizer;
