@@ -128,6 +128,10 @@ export const env = {
         }),
     };
   },
+  /** A value of any shape, parsed by `convert` (which throws an Error naming the rule). */
+  custom<T>(doc: string, convert: (raw: string) => T, options: { default?: T } = {}): VariableSpec<T> {
+    return { doc, secret: false, parse: (raw) => required(raw, options.default, convert) };
+  },
   /** A secret: required, parsed by `convert` (whose error must not repeat the value). */
   secret<T>(doc: string, convert: (raw: string) => T): VariableSpec<T> {
     return {

@@ -13,7 +13,7 @@
  * declared, flags and alerts) contribute nothing here; the consumer handles the ones it needs.
  */
 import { parseResidentId } from '@minzheng/identity/resident-id';
-import type { AttributeFact, CompositionRecord, Contribution, EnrolmentFact, FactValue, Provenance, Scalar, SubjectKind, TimelineEntry } from './model.js';
+import type { AttributeFact, CompositionRecord, Contribution, EnrolmentFact, FactValue, Provenance, Scalar, SubjectKind } from './model.js';
 
 type Json = Record<string, unknown>;
 

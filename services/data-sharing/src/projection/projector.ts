@@ -47,7 +47,7 @@ export class Projector {
     }
     await Promise.all(
       (['person', 'household'] as const).map(async (kind) => {
-        let pending = new Map([...bySubject].filter(([id]) => id.startsWith(`${kind}\u0000`)).map(([id, list]) => [id.slice(kind.length + 1), list]));
+        let pending = new Map<string, readonly Contribution[]>([...bySubject].filter(([id]) => id.startsWith(`${kind}\u0000`)).map(([id, list]) => [id.slice(kind.length + 1), list]));
         for (let round = 1; pending.size > 0; round += 1) {
           if (round > MAX_ROUNDS) throw new Error(`${String(pending.size)} ${kind} document(s) kept changing under ${String(MAX_ROUNDS)} attempts: ${[...pending.keys()].slice(0, 3).join(', ')}`);
           const conflicts = await this.applyRound(kind, pending);

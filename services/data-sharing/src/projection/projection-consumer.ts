@@ -1,0 +1,153 @@
+/**
+ * The consumer group that builds the thematic database from every department topic. Each fetched
+ * batch (up to `batchSize` events of one partition) is applied at once (`Projector`): one read and
+ * one bulk write per collection instead of a round trip per event. High-rate readings go to
+ * `signals` only (a person's timeline would drown in water-meter readings); events about no person
+ * and no household are kept in `other_events`. An event that cannot be projected (a broken person
+ * reference, say) is dead-lettered with the reason by the bus, alone; the rest of its batch goes on.
+ *
+ * Delivery is at least once and the projection is idempotent and order-independent, so no
+ * processed-events store is needed: a replay changes nothing.
+ */
+import type { ContractRegistry } from '@minzheng/contracts';
+import { EventConsumer, NonRetriableError, type ConsumedEvent, type ConsumerOptions } from '@minzheng/event-bus/consumer';
+import type { Keyring } from '@minzheng/identity/field-crypto';
+import type { Connection } from 'mongoose';
+import { contributionsOf } from './contributions.js';
+import type { FoldCrypto } from './fold.js';
+import type { Contribution, Scalar } from './model.js';
+import type { Precedence } from './precedence.js';
+import { Projector } from './projector.js';
+
+/** Event types stored only as signals (no timeline entry): readings arrive every hour per meter. */
+export const SIGNAL_ONLY_EVENT_TYPES = new Set(['water.meter-reading-recorded']);
+
+/** Topics the projection reads by default: every department's, the exchange's and the standards (not the platform's own outputs). */
+export const OWN_OUTPUT_TOPICS = new Set(['mz.data-sharing.flags', 'mz.alerting.alert-events']);
+
+export interface ProjectionConsumerOptions {
+  readonly kafka: ConsumerOptions['kafka'];
+  readonly registry: ContractRegistry;
+  /** Decrypts the events' personal fields (the platform's field keys). */
+  readonly keyring: Keyring;
+  readonly connection: Connection;
+  readonly precedence: Precedence;
+  readonly crypto: FoldCrypto;
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly batchSize?: number;
+  readonly logger?: ConsumerOptions['logger'];
+  readonly attempts?: number;
+}
+
+interface StoredEventRecord {
+  _id: string;
+  eventType: string;
+  department: string;
+  occurredAt: string;
+  subjectKey: string | null;
+  summary: Record<string, Scalar>;
+}
+
+const scalarSummary = (value: unknown): Record<string, Scalar> => {
+  const out: Record<string, Scalar> = {};
+  if (value === null || typeof value !== 'object') return out;
+  for (const [name, item] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' || item === null) out[name] = item;
+    else if (typeof item === 'bigint') out[name] = Number(item);
+    else if (item instanceof Date) out[name] = item.toISOString();
+  }
+  return out;
+};
+
+function recordOf(event: ConsumedEvent): StoredEventRecord {
+  const envelope = (event.value as { envelope: { occurredAt: Date; source: { department: string }; person: { personKey: string } | null; household: { householdId: string } | null } }).envelope;
+  const { envelope: _envelope, ...body } = event.value as Record<string, unknown>;
+  return {
+    _id: event.eventId,
+    eventType: event.eventType,
+    department: envelope.source.department,
+    occurredAt: envelope.occurredAt.toISOString(),
+    subjectKey: envelope.household?.householdId ?? envelope.person?.personKey ?? null,
+    // The non-personal scalar fields only (the record is about nobody in particular).
+    summary: Object.fromEntries(Object.entries(scalarSummary(body)).filter(([name]) => !/phone|description|note|name/iu.test(name))),
+  };
+}
+
+export class ProjectionConsumer {
+  readonly projector: Projector;
+  private readonly consumer: EventConsumer;
+  private running = false;
+
+  constructor(private readonly options: ProjectionConsumerOptions) {
+    this.projector = new Projector(options.connection, options.precedence, options.crypto);
+    this.consumer = new EventConsumer({
+      kafka: options.kafka,
+      registry: options.registry,
+      keyring: options.keyring,
+      groupId: options.groupId,
+      topics: options.topics,
+      fromBeginning: true,
+      batchSize: options.batchSize ?? 500,
+      batchHandler: (events) => this.apply(events),
+      maxWaitTimeInMs: 500,
+      ...(options.attempts === undefined ? {} : { retry: { attempts: options.attempts } }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.start();
+    this.running = true;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.stop();
+  }
+
+  /** Readiness: resolves while the consumer runs, with its counters. */
+  ready(): Promise<unknown> {
+    if (!this.running) return Promise.reject(new Error('the projection consumer is not running'));
+    return Promise.resolve(this.metrics());
+  }
+
+  metrics() {
+    return { ...this.consumer.metrics(), projector: { ...this.projector.metrics } };
+  }
+
+  /** Applies a batch of events (also what a rebuild runs). */
+  async apply(events: readonly ConsumedEvent[]): Promise<void> {
+    const contributions: Contribution[] = [];
+    const signals: StoredEventRecord[] = [];
+    const others: StoredEventRecord[] = [];
+    for (const event of events) {
+      if (SIGNAL_ONLY_EVENT_TYPES.has(event.eventType)) {
+        signals.push(recordOf(event));
+        continue;
+      }
+      let found: Contribution[];
+      try {
+        found = contributionsOf(event.eventType, event.value);
+      } catch (error) {
+        throw new NonRetriableError('DS_UNPROJECTABLE', `event ${event.eventId} (${event.eventType}) cannot be projected: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      if (found.length === 0) others.push(recordOf(event));
+      contributions.push(...found);
+    }
+    await Promise.all([this.insertRecords('signals', signals), this.insertRecords('other_events', others), this.projector.apply(contributions)]);
+    this.projector.metrics.events += events.length;
+  }
+
+  /** Inserts records keyed by event id; one already there (a replay) is left as it is. */
+  private async insertRecords(collection: string, records: StoredEventRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    try {
+      await this.options.connection.collection<StoredEventRecord>(collection).insertMany(records, { ordered: false });
+    } catch (error) {
+      const writeErrors: unknown = typeof error === 'object' && error !== null && 'writeErrors' in error ? error.writeErrors : undefined;
+      const list: unknown[] = Array.isArray(writeErrors) ? writeErrors : writeErrors === undefined ? [] : [writeErrors];
+      if (list.length === 0 || !list.every((item) => typeof item === 'object' && item !== null && 'code' in item && item.code === 11_000)) throw error;
+    }
+  }
+}
