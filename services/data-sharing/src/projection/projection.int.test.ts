@@ -12,53 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksums } from './checksum.js';
 import { decrypter } from './crypto.js';
 import type { StoredSubject } from './model.js';
-import { eventFor, idNumber, projected, startTestService, type TestPerson, type TestService } from '../test-support/service.js';
+import { FAMILY_HOUSEHOLD as HOUSEHOLD, projected, publishFamily, startTestService, type Family, type TestPerson, type TestService } from '../test-support/service.js';
 
 let service: TestService;
+let family: Family;
 let elder: TestPerson;
 let son: TestPerson;
-const HOUSEHOLD = 'HH-442000101002-0001';
-const VILLAGE = '442000101002';
-const published: Record<string, unknown>[] = [];
-
-async function publish(eventType: string, value: Record<string, unknown>): Promise<void> {
-  await service.publisher.publish(eventType, value);
-  published.push(value);
-}
 
 beforeAll(async () => {
   service = await startTestService();
-  const elderId = idNumber('1940-03-12', 'M');
-  const sonId = idNumber('1968-07-01', 'M');
-  elder = { personKey: service.pseudonymizer.personKey(elderId), idNumber: elderId, name: '郑子轩' };
-  son = { personKey: service.pseudonymizer.personKey(sonId), idNumber: sonId, name: '郑文' };
-  const at = (date: string) => `${date}T02:00:00.000Z`;
-  const member = (person: TestPerson, relationToHead: string, labourCapacity: string) => ({ person, relationToHead, livingTogether: true, labourCapacity, disabilityKind: null, disabilityGrade: null });
-
-  // 社会救助: the household and its 低保.
-  const composition = eventFor(service, 'assistance.household-composition-recorded', { person: elder, household: HOUSEHOLD, department: 'CIVIL_AFFAIRS_ASSISTANCE', occurredAt: at('2025-01-10'), villageCode: VILLAGE });
-  const fixtureMember = (composition.members as Record<string, unknown>[])[0] ?? {};
-  await publish('assistance.household-composition-recorded', { ...composition, members: [{ ...fixtureMember, ...member(elder, 'HEAD', 'NONE') }, { ...fixtureMember, ...member(son, 'CHILD', 'FULL') }] });
-  await publish('assistance.enrolment-started', eventFor(service, 'assistance.enrolment-started', { person: elder, household: HOUSEHOLD, department: 'CIVIL_AFFAIRS_ASSISTANCE', occurredAt: at('2025-02-01'), villageCode: VILLAGE, body: { enrolmentId: 'ENR-1', program: 'DIBAO', startDate: '2025-02-01', coveredMembers: [elder, son], monthlyAmountFen: 230_000 } }));
-  // 养老: registered living alone (a different spelling of the name), 高龄津贴 granted.
-  await publish('elderly-care.elder-registered', eventFor(service, 'elderly-care.elder-registered', { person: { ...elder, name: '郑子軒' }, department: 'CIVIL_AFFAIRS_ELDERLY_CARE', occurredAt: at('2025-03-01'), villageCode: VILLAGE, body: { livingArrangement: 'ALONE' } }));
-  await publish('elderly-care.advanced-age-allowance-granted', eventFor(service, 'elderly-care.advanced-age-allowance-granted', { person: { ...elder, name: '郑子軒' }, department: 'CIVIL_AFFAIRS_ELDERLY_CARE', occurredAt: at('2025-03-12'), villageCode: VILLAGE, body: { allowanceId: 'AAA-1', startDate: '2025-03-01', monthlyAmountFen: 10_000 } }));
-  // 儿童福利: a child registered with the son as guardian (a reference).
-  const childId = idNumber('2015-05-05', 'F');
-  const registered = eventFor(service, 'child-protection.child-registered', { person: { personKey: service.pseudonymizer.personKey(childId), idNumber: childId, name: '郑小' }, department: 'CIVIL_AFFAIRS_CHILD_PROTECTION', occurredAt: at('2025-04-01'), villageCode: VILLAGE });
-  const fixtureGuardian = (registered.guardians as Record<string, unknown>[])[0] ?? {};
-  await publish('child-protection.child-registered', { ...registered, guardians: [{ ...fixtureGuardian, person: son, relation: 'FATHER' }] });
-  // 慈善: aid to the elder.
-  await publish('charity.aid-disbursed', eventFor(service, 'charity.aid-disbursed', { person: elder, department: 'CIVIL_AFFAIRS_CHARITY', occurredAt: at('2025-05-01'), villageCode: VILLAGE }));
-  // 公安 through the exchange: marriage status (the name as the hukou register spells it), later death.
-  await publish('public-security.marriage-status-changed', eventFor(service, 'public-security.marriage-status-changed', { person: elder, department: 'PUBLIC_SECURITY', occurredAt: at('2024-06-01'), villageCode: VILLAGE, body: { newStatus: 'WIDOWED' } }));
-  await publish('public-security.death-registered', eventFor(service, 'public-security.death-registered', { person: { ...elder, name: null }, department: 'PUBLIC_SECURITY', occurredAt: at('2026-01-27'), villageCode: VILLAGE, body: { dateOfDeath: '2026-01-27' } }));
-  // 残联 through the exchange: a certificate for the son.
-  await publish('disabled-persons-federation.disability-certified', eventFor(service, 'disabled-persons-federation.disability-certified', { person: son, department: 'DISABLED_PERSONS_FEDERATION', occurredAt: at('2025-06-01'), villageCode: VILLAGE }));
-  // An event about nobody, and one whose person reference cannot be projected (a broken ID number).
-  await publish('charity.campaign-opened', eventFor(service, 'charity.campaign-opened', { person: null, department: 'CIVIL_AFFAIRS_CHARITY', occurredAt: at('2025-01-01'), villageCode: VILLAGE }));
-  await publish('charity.aid-disbursed', eventFor(service, 'charity.aid-disbursed', { person: { personKey: 'f'.repeat(64), idNumber: '442000194003129999', name: '无效' }, department: 'CIVIL_AFFAIRS_CHARITY', occurredAt: at('2025-05-02'), villageCode: VILLAGE }));
-  await service.publisher.flush();
+  family = await publishFamily(service);
+  ({ elder, son } = family);
 });
 afterAll(() => service.close());
 
@@ -68,11 +32,11 @@ describe('the thematic database built from the topics', () => {
   let live: Awaited<ReturnType<TestService['projection']>>;
   beforeAll(async () => {
     live = await service.projection();
-    await projected(live, published.length);
+    await projected(live, family.events);
   });
 
   it('joins the departments\' events about one person into one record with provenance, and dead-letters only the event it cannot project', async () => {
-    expect(live.metrics()).toMatchObject({ handled: published.length - 1, deadLettered: 1 });
+    expect(live.metrics()).toMatchObject({ handled: family.events - 1, deadLettered: 1 });
     const person = await service.connection.collection<StoredSubject>('persons').findOne({ _id: elder.personKey });
     expect(person?.applied).toHaveLength(7);
     expect(new Set(person?.timeline.map((entry) => entry.department))).toEqual(new Set(['CIVIL_AFFAIRS_ASSISTANCE', 'CIVIL_AFFAIRS_ELDERLY_CARE', 'CIVIL_AFFAIRS_CHARITY', 'PUBLIC_SECURITY']));
@@ -119,13 +83,13 @@ describe('the thematic database built from the topics', () => {
     expect(before.households?.count).toBe(1);
 
     const replay = await service.projection();
-    await projected(replay, published.length);
+    await projected(replay, family.events);
     expect(await checksums(service.connection, decrypt)).toEqual(before);
 
     const fresh = await mongoose.createConnection(testMongoUrl(uniqueDatabaseName('data-sharing-rebuild'))).asPromise();
     try {
       const rebuild = await service.projection(fresh);
-      await projected(rebuild, published.length);
+      await projected(rebuild, family.events);
       expect(await checksums(fresh, decrypt)).toEqual(before);
     } finally {
       await fresh.dropDatabase();

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventPublisher } from '@minzheng/event-bus/publisher';
 import { fixtureValue } from '@minzheng/event-bus/test-support';
-import { startServiceHarness, type ServiceHarness } from '@minzheng/service-kit/test-support';
+import { idNumber, startServiceHarness, type ServiceHarness } from '@minzheng/service-kit/test-support';
 import { uniqueName, waitFor } from '@minzheng/testing';
 import type { Connection } from 'mongoose';
 import { OUTBOX_COLLECTIONS, buildDataSharingApp, ensureIndexes } from '../app.js';
@@ -14,7 +14,7 @@ import { foldCrypto } from '../projection/crypto.js';
 import { DEFAULT_PRECEDENCE } from '../projection/precedence.js';
 import { ProjectionConsumer } from '../projection/projection-consumer.js';
 
-export { idNumber } from '@minzheng/service-kit/test-support';
+export { idNumber };
 
 export interface TestService extends ServiceHarness {
   readonly publisher: EventPublisher<Record<string, unknown>>;
@@ -85,4 +85,57 @@ export async function projected(consumer: ProjectionConsumer, count: number): Pr
     const metrics = consumer.metrics();
     return metrics.handled + metrics.deadLettered + metrics.duplicatesSkipped >= count;
   }, { timeoutMs: 60_000, description: `${String(count)} events projected` });
+}
+
+export const FAMILY_HOUSEHOLD = 'HH-442000101002-0001';
+export const FAMILY_VILLAGE = '442000101002';
+
+export interface Family {
+  readonly elder: TestPerson;
+  readonly son: TestPerson;
+  readonly child: TestPerson;
+  /** Events published (one of them cannot be projected: a broken ID number). */
+  readonly events: number;
+}
+
+/**
+ * A family as the departments report it: 社会救助 records the household (an elder and his son) and
+ * its 低保; 养老 registers the elder living alone, with another spelling of his name, and grants
+ * the 高龄津贴; 儿童福利 registers a child with the son as guardian; 慈善 gives the elder aid; 公安
+ * (through the exchange) records his marriage status and, later, his death; 残联 certifies the son's
+ * disability. Also an event about nobody and one that cannot be projected.
+ */
+export async function publishFamily(service: TestService): Promise<Family> {
+  const elderId = idNumber('1940-03-12', 'M');
+  const sonId = idNumber('1968-07-01', 'M');
+  const childId = idNumber('2015-05-05', 'F');
+  const elder: TestPerson = { personKey: service.pseudonymizer.personKey(elderId), idNumber: elderId, name: '郑子轩' };
+  const son: TestPerson = { personKey: service.pseudonymizer.personKey(sonId), idNumber: sonId, name: '郑文' };
+  const child: TestPerson = { personKey: service.pseudonymizer.personKey(childId), idNumber: childId, name: '郑小' };
+  const at = (date: string) => `${date}T02:00:00.000Z`;
+  let events = 0;
+  const publish = async (eventType: string, value: Record<string, unknown>) => {
+    await service.publisher.publish(eventType, value);
+    events += 1;
+  };
+  const about = (person: TestPerson | null, department: string, date: string, extra: { household?: string; body?: Record<string, unknown> } = {}) => ({ person, department, occurredAt: at(date), villageCode: FAMILY_VILLAGE, ...extra });
+  const member = (person: TestPerson, relationToHead: string, labourCapacity: string) => ({ person, relationToHead, livingTogether: true, labourCapacity, disabilityKind: null, disabilityGrade: null });
+
+  const composition = eventFor(service, 'assistance.household-composition-recorded', about(elder, 'CIVIL_AFFAIRS_ASSISTANCE', '2025-01-10', { household: FAMILY_HOUSEHOLD }));
+  const fixtureMember = (composition.members as Record<string, unknown>[])[0] ?? {};
+  await publish('assistance.household-composition-recorded', { ...composition, members: [{ ...fixtureMember, ...member(elder, 'HEAD', 'NONE') }, { ...fixtureMember, ...member(son, 'CHILD', 'FULL') }] });
+  await publish('assistance.enrolment-started', eventFor(service, 'assistance.enrolment-started', about(elder, 'CIVIL_AFFAIRS_ASSISTANCE', '2025-02-01', { household: FAMILY_HOUSEHOLD, body: { enrolmentId: 'ENR-1', program: 'DIBAO', startDate: '2025-02-01', coveredMembers: [elder, son], monthlyAmountFen: 230_000 } })));
+  await publish('elderly-care.elder-registered', eventFor(service, 'elderly-care.elder-registered', about({ ...elder, name: '郑子軒' }, 'CIVIL_AFFAIRS_ELDERLY_CARE', '2025-03-01', { body: { livingArrangement: 'ALONE', emergencyContactPhone: '13800138000' } })));
+  await publish('elderly-care.advanced-age-allowance-granted', eventFor(service, 'elderly-care.advanced-age-allowance-granted', about({ ...elder, name: '郑子軒' }, 'CIVIL_AFFAIRS_ELDERLY_CARE', '2025-03-12', { body: { allowanceId: 'AAA-1', startDate: '2025-03-01', monthlyAmountFen: 10_000 } })));
+  const registered = eventFor(service, 'child-protection.child-registered', about(child, 'CIVIL_AFFAIRS_CHILD_PROTECTION', '2025-04-01'));
+  const fixtureGuardian = (registered.guardians as Record<string, unknown>[])[0] ?? {};
+  await publish('child-protection.child-registered', { ...registered, guardians: [{ ...fixtureGuardian, person: son, relation: 'FATHER' }] });
+  await publish('charity.aid-disbursed', eventFor(service, 'charity.aid-disbursed', about(elder, 'CIVIL_AFFAIRS_CHARITY', '2025-05-01')));
+  await publish('public-security.marriage-status-changed', eventFor(service, 'public-security.marriage-status-changed', about(elder, 'PUBLIC_SECURITY', '2024-06-01', { body: { newStatus: 'WIDOWED' } })));
+  await publish('public-security.death-registered', eventFor(service, 'public-security.death-registered', about({ ...elder, name: null }, 'PUBLIC_SECURITY', '2026-01-27', { body: { dateOfDeath: '2026-01-27' } })));
+  await publish('disabled-persons-federation.disability-certified', eventFor(service, 'disabled-persons-federation.disability-certified', about(son, 'DISABLED_PERSONS_FEDERATION', '2025-06-01')));
+  await publish('charity.campaign-opened', eventFor(service, 'charity.campaign-opened', about(null, 'CIVIL_AFFAIRS_CHARITY', '2025-01-01')));
+  await publish('charity.aid-disbursed', eventFor(service, 'charity.aid-disbursed', about({ personKey: 'f'.repeat(64), idNumber: '442000194003129999', name: '无效' }, 'CIVIL_AFFAIRS_CHARITY', '2025-05-02')));
+  await service.publisher.flush();
+  return { elder, son, child, events };
 }
