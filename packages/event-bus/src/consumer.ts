@@ -114,6 +114,8 @@ export interface ConsumerMetrics {
   readonly throughputPerSecond: number;
   /** Messages behind the end of each partition, by `topic/partition`. */
   readonly lag: Readonly<Record<string, number>>;
+  /** The next offset to process in each partition handled so far, by `topic/partition`. */
+  readonly positions: Readonly<Record<string, number>>;
   readonly paused: boolean;
 }
 
@@ -126,6 +128,7 @@ export class EventConsumer {
   private readonly retry: RetryPolicy;
   private counters = { received: 0, handled: 0, duplicatesSkipped: 0, retries: 0, deadLettered: 0 };
   private readonly lag = new Map<string, number>();
+  private readonly positions = new Map<string, number>();
   private readonly recent: number[] = [];
   private paused = false;
 
@@ -177,6 +180,7 @@ export class EventConsumer {
       ...this.counters,
       throughputPerSecond: this.recent.length / 10,
       lag: Object.fromEntries(this.lag),
+      positions: Object.fromEntries(this.positions),
       paused: this.paused,
     };
   }
@@ -194,6 +198,7 @@ export class EventConsumer {
       await this.process(batch.topic, batch.partition, message, heartbeat);
       payload.resolveOffset(message.offset);
       this.lag.set(`${batch.topic}/${batch.partition}`, Number(high - BigInt(message.offset) - 1n));
+      this.positions.set(`${batch.topic}/${batch.partition}`, Number(message.offset) + 1);
       // Commits only when the auto-commit interval has passed; inside the loop so that a crash in
       // a large batch replays about one interval of work, not the whole batch.
       await payload.commitOffsetsIfNecessary();
@@ -234,6 +239,7 @@ export class EventConsumer {
       if (last !== undefined) {
         payload.resolveOffset(last.offset);
         this.lag.set(`${batch.topic}/${batch.partition}`, Number(high - BigInt(last.offset) - 1n));
+        this.positions.set(`${batch.topic}/${batch.partition}`, Number(last.offset) + 1);
       }
       await payload.commitOffsetsIfNecessary();
       await heartbeat();

@@ -96,6 +96,11 @@ export class ProjectionConsumer {
     });
   }
 
+  /** The consumer group (a rebuild compares against its committed offsets). */
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
   async start(): Promise<void> {
     await this.consumer.start();
     this.running = true;

@@ -7,10 +7,12 @@
  * database gives identical checksums.
  */
 import mongoose from 'mongoose';
-import { testMongoUrl, uniqueDatabaseName } from '@minzheng/testing';
+import { testMongoUrl, uniqueDatabaseName, uniqueName } from '@minzheng/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksums } from './checksum.js';
 import { decrypter } from './crypto.js';
+import { DEFAULT_PRECEDENCE } from './precedence.js';
+import { rebuild } from '../rebuild.js';
 import type { StoredSubject } from './model.js';
 import { FAMILY_HOUSEHOLD as HOUSEHOLD, projected, publishFamily, startTestService, type Family, type TestPerson, type TestService } from '../test-support/service.js';
 
@@ -76,7 +78,7 @@ describe('the thematic database built from the topics', () => {
     expect(before.timeline.total).toBe(3);
   });
 
-  it('changes nothing when the topic is replayed into the same database, and a rebuild into a fresh one has identical checksums', async () => {
+  it('changes nothing when the topic is replayed into the same database, and the rebuild command\'s fresh database has identical checksums', async () => {
     const decrypt = decrypter(service.keyring);
     const before = await checksums(service.connection, decrypt);
     expect(before.persons?.count).toBe(3);
@@ -88,8 +90,23 @@ describe('the thematic database built from the topics', () => {
 
     const fresh = await mongoose.createConnection(testMongoUrl(uniqueDatabaseName('data-sharing-rebuild'))).asPromise();
     try {
-      const rebuild = await service.projection(fresh);
-      await projected(rebuild, family.events);
+      const progress: string[] = [];
+      const report = await rebuild({
+        kafka: service.kafka,
+        registry: service.registry,
+        keyring: service.keyring,
+        pseudonymizer: service.pseudonymizer,
+        precedence: DEFAULT_PRECEDENCE,
+        topics: [service.topic],
+        live: { connection: service.connection, groupId: live.groupId },
+        target: fresh,
+        groupId: uniqueName('rebuild'),
+        progress: (line) => progress.push(line),
+        progressEveryMs: 50,
+      });
+      expect(report).toMatchObject({ events: family.events, identical: true, liveCaughtUp: true });
+      expect(report.collections.persons).toEqual({ live: before.persons, rebuilt: before.persons, identical: true });
+      expect(progress.at(-1)).toMatch(new RegExp(`^\\[#{30}\\] 100%  ${String(family.events)}/${String(family.events)} events  \\d+ events/s`, 'u'));
       expect(await checksums(fresh, decrypt)).toEqual(before);
     } finally {
       await fresh.dropDatabase();
