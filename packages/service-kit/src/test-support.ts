@@ -252,7 +252,8 @@ export function openApiProblems(spec: OpenApiDocument): string[] {
       const successes = Object.entries(operation.responses ?? {}).filter(([code]) => code.startsWith('2'));
       if (successes.length === 0) problems.push(`${at}: no success response`);
       for (const [code, response] of successes) {
-        const media = response.content?.['application/json'];
+        // JSON answers, or the one media type a route produces (a CSV export).
+        const media = response.content?.['application/json'] ?? Object.values(response.content ?? {})[0];
         if (!media || examplesOf(media).length === 0) problems.push(`${at}: ${code} answer without an example`);
       }
     }

@@ -13,6 +13,7 @@ import { COLLECTIONS, type WrittenSubject } from './projection/projector.js';
 import { auditRoutes } from './routes/audit.js';
 import { householdRoutes } from './routes/households.js';
 import { personRoutes } from './routes/persons.js';
+import { statisticsRoutes } from './routes/statistics.js';
 
 export const SERVICE_VERSION = '0.1.0';
 
@@ -26,6 +27,8 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
 
 export interface DataSharingAppOptions extends ServiceAppInput {
   readonly precedence?: Precedence;
+  /** Statistics cells below this count are shown as "<N" to analysts (`MZ_SMALL_CELL_THRESHOLD`, default 5). */
+  readonly smallCellThreshold?: number;
 }
 
 export function buildDeps(options: DataSharingAppOptions): DataSharingDeps {
@@ -54,12 +57,14 @@ export async function buildDataSharingApp(options: DataSharingAppOptions): Promi
     tags: [
       { name: 'persons', description: '人员检索与画像 (persons)' },
       { name: 'households', description: '家庭画像 (households)' },
+      { name: 'statistics', description: '统计与覆盖率（小格抑制） (statistics and coverage, small cells suppressed)' },
       { name: 'audit', description: '访问审计 (access audit)' },
     ],
   });
   const deps = buildDeps(options);
   personRoutes(app, deps);
   householdRoutes(app, deps);
+  statisticsRoutes(app, deps, options.smallCellThreshold ?? 5);
   auditRoutes(app, deps);
   return app;
 }

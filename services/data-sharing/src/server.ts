@@ -37,5 +37,5 @@ await runService({
     await consumer.start();
     return [{ readiness: { projection: () => consumer.ready() }, stop: () => consumer.stop() }];
   },
-  build: (runtime) => buildDataSharingApp({ ...runtime.app, precedence: config.MZ_SOURCE_PRECEDENCE }),
+  build: (runtime) => buildDataSharingApp({ ...runtime.app, precedence: config.MZ_SOURCE_PRECEDENCE, smallCellThreshold: config.MZ_SMALL_CELL_THRESHOLD }),
 });

@@ -34,7 +34,7 @@ export function emptySubject(kind: SubjectKind, key: string): StoredSubject {
     enrolments: [],
     compositions: [],
     households: [],
-    current: { regionCode: null, birthDate: null, sex: null, deceased: false, programs: [], categories: [], maskedName: null, maskedIdNumber: null, conflicts: [], lastOccurredAt: null },
+    current: { regionCode: null, birthDate: null, sex: null, deceased: false, deceasedOn: null, programs: [], categories: [], maskedName: null, maskedIdNumber: null, conflicts: [], lastOccurredAt: null },
     version: 0,
   };
 }

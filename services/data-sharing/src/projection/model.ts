@@ -125,6 +125,8 @@ export interface SubjectSummary {
   birthDate: string | null;
   sex: 'M' | 'F' | null;
   deceased: boolean;
+  /** The date of death (or of its report), for counts as of a date. */
+  deceasedOn: string | null;
   /** Programs with an enrolment active today-independent: started and not ended. */
   programs: string[];
   /** Categories stated by departments (e.g. elder living alone, orphan), for search. */

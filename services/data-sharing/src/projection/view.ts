@@ -140,6 +140,13 @@ export function membershipOf(records: readonly CompositionRecord[], asOf?: strin
   };
 }
 
+function deceasedOnOf(view: AttributeView | undefined): string | null {
+  if (view === undefined) return null;
+  const value = view.value;
+  const date = value !== null && typeof value === 'object' ? value.dateOfDeath : null;
+  return typeof date === 'string' ? date : view.source.occurredAt.slice(0, 10);
+}
+
 /** Fields whose winning value is also a search category, as `field:value`. */
 const CATEGORY_FIELDS = ['livingArrangement', 'economicStatus', 'childCategory', 'careDependencyLevel', 'employment', 'houseSafety'];
 
@@ -163,6 +170,7 @@ export function summaryOf(subject: Pick<StoredSubject, 'facts' | 'enrolments' | 
     birthDate: subject.birthDate,
     sex: subject.sex,
     deceased: attributes.deceased !== undefined,
+    deceasedOn: deceasedOnOf(attributes.deceased),
     programs: [...new Set(enrolmentsOf(subject.enrolments).filter((view) => view.status === 'ACTIVE').map((view) => view.program))].sort(),
     categories: [...categories].sort(),
     maskedName: typeof name === 'string' ? name : null,

@@ -5,7 +5,8 @@ import { PageQuery, RegionCodeSchema, errorResponses, pageOf, pageSchema, princi
 import { requireFullView, VIEWS } from '../access.js';
 import type { DataSharingDeps } from '../deps.js';
 import { personProfile, regionOf, subjectOf } from '../use-cases/profiles.js';
-import { AGE_BANDS, SORTS, searchPersons } from '../use-cases/search.js';
+import { AGE_BANDS, SORTS, matchingPersons, searchPersons } from '../use-cases/search.js';
+import { sendCsv } from './csv.js';
 import { PersonListItem, PersonProfileView } from './views.js';
 
 const READERS = ['analyst', 'caseworker', 'supervisor', 'child-protection', 'admin'] as const;
@@ -15,7 +16,49 @@ export const ProfileQuery = Type.Object({
   asOf: Type.Optional(Type.String({ format: 'date', description: '历史时点 YYYY-MM-DD：按当日及以前发生的事实重算 (a past date: the profile from the facts that had occurred by then)' })),
 });
 
+const SearchQuery = Type.Object({
+  regionCode: Type.Optional(RegionCodeSchema),
+  program: Type.Optional(Type.String({ description: '项目，如 DIBAO (program)' })),
+  category: Type.Optional(Type.String({ description: '类别 field:value，如 livingArrangement:ALONE (category)' })),
+  ageBand: Type.Optional(Type.Enum(AGE_BANDS)),
+  deceased: Type.Optional(Type.Boolean()),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '脱敏姓名、脱敏身份证号片段或假名键前缀 (text on the masked name or ID number, or a pseudonym prefix)' })),
+  sort: Type.Optional(Type.Enum(SORTS, { default: 'regionCode' })),
+  order: Type.Optional(Type.Enum(['asc', 'desc'], { default: 'asc' })),
+});
+
+const EXPORT_COLUMNS = [
+  ['personKey', '人员假名键 person key'],
+  ['maskedName', '姓名（脱敏） name (masked)'],
+  ['maskedIdNumber', '身份证号（脱敏） ID number (masked)'],
+  ['sex', '性别 sex'],
+  ['age', '年龄 age'],
+  ['ageBand', '年龄段 age band'],
+  ['regionCode', '区划 region'],
+  ['deceased', '已故 deceased'],
+  ['programs', '在享项目 programs'],
+  ['categories', '类别 categories'],
+  ['conflicts', '来源冲突字段 conflicting fields'],
+  ['households', '家庭 households'],
+] as const;
+
 export function personRoutes(app: App, deps: DataSharingDeps): void {
+  app.get('/persons/export', {
+    config: { roles: [...READERS] },
+    schema: {
+      tags: ['persons'],
+      summary: '导出检索结果 CSV（脱敏，流式） (export the search results as CSV; masked, streamed)',
+      description: '条件同人员检索，导出全部结果（不分页）；每次导出写入访问审计。',
+      querystring: SearchQuery,
+      produces: ['text/csv'],
+      response: { 200: Type.String({ description: 'CSV（UTF-8，带 BOM） (CSV, UTF-8 with BOM)', examples: ['personKey,maskedName\r\n5826c85d…,何**\r\n'] }), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const matches = await matchingPersons(deps, principalOf(request), request.query);
+    await deps.audit.record(request, { action: 'export', resource: 'persons', resourceId: new URLSearchParams(Object.entries(request.query).map(([key, value]): [string, string] => [key, String(value)])).toString() || '(all)', personKeys: [] });
+    return sendCsv(reply, 'persons.csv', EXPORT_COLUMNS.map(([, title]) => title), matches.map((row) => EXPORT_COLUMNS.map(([field]) => row[field])));
+  });
+
   app.get('/persons', {
     config: { roles: [...READERS] },
     schema: {
@@ -24,14 +67,7 @@ export function personRoutes(app: App, deps: DataSharingDeps): void {
       description: '按区划（镇街/村居前缀）、项目、类别、年龄段、是否死亡与脱敏姓名/身份证号文本检索，限本人辖区；分页、排序。项目含本人及所在家庭在享项目。',
       querystring: Type.Object({
         ...PageQuery.properties,
-        regionCode: Type.Optional(RegionCodeSchema),
-        program: Type.Optional(Type.String({ description: '项目，如 DIBAO (program)' })),
-        category: Type.Optional(Type.String({ description: '类别 field:value，如 livingArrangement:ALONE (category)' })),
-        ageBand: Type.Optional(Type.Enum(AGE_BANDS)),
-        deceased: Type.Optional(Type.Boolean()),
-        q: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '脱敏姓名、脱敏身份证号片段或假名键前缀 (text on the masked name or ID number, or a pseudonym prefix)' })),
-        sort: Type.Optional(Type.Enum(SORTS, { default: 'regionCode' })),
-        order: Type.Optional(Type.Enum(['asc', 'desc'], { default: 'asc' })),
+        ...SearchQuery.properties,
       }),
       response: { 200: pageSchema(PersonListItem), ...errorResponses },
     },

@@ -96,3 +96,68 @@ describe('households', () => {
     expect(body.enrolments).toMatchObject([{ program: 'DIBAO', status: 'ACTIVE', monthlyAmountFen: 230_000 }]);
   });
 });
+
+describe('statistics', () => {
+  const stats = async (path: string, roles: Roles = ['supervisor']) => {
+    const answer = await service.app.inject({ url: `/statistics/${path}`, headers: await headers(roles, '442000', 'st-1') });
+    expect(answer.statusCode, answer.body).toBe(200);
+    return answer;
+  };
+
+  it('counts enrolments, persons covered and monthly sums by program and month, as of each month\'s end', async () => {
+    const byProgram = (await stats('enrolments?groupBy=program&from=2025-06')).json<{ cells: unknown[] }>();
+    expect(byProgram.cells).toEqual([
+      { key: { program: 'ADVANCED_AGE_ALLOWANCE' }, enrolments: 1, persons: 1, monthlyAmountFen: 10_000, suppressed: false },
+      { key: { program: 'DIBAO' }, enrolments: 1, persons: 2, monthlyAmountFen: 230_000, suppressed: false },
+    ]);
+    const byMonth = (await stats('enrolments?groupBy=month&program=DIBAO&from=2025-01&to=2025-03')).json<{ months: string[]; cells: { key: { month: string }; enrolments: number }[] }>();
+    expect(byMonth.months).toEqual(['2025-01', '2025-02', '2025-03']);
+    expect(byMonth.cells.map((cell) => [cell.key.month, cell.enrolments])).toEqual([['2025-02', 1], ['2025-03', 1]]);
+  });
+
+  it('computes coverage (elders 80+ receiving the allowance / all elders 80+), the dead left out from their death on', async () => {
+    const coverage = (await stats('coverage?groupBy=town&program=ADVANCED_AGE_ALLOWANCE&ageBand=80%2B&from=2025-06')).json<{ cells: unknown[] }>();
+    expect(coverage.cells).toEqual([{ key: { town: '442000101' }, population: 1, covered: 1, ratio: 1, suppressed: false }]);
+    const afterDeath = (await stats('coverage?groupBy=town&program=ADVANCED_AGE_ALLOWANCE&ageBand=80%2B&from=2026-02')).json<{ cells: unknown[] }>();
+    expect(afterDeath.cells).toEqual([]);
+  });
+
+  it('suppresses cells below the threshold for analysts', async () => {
+    const analyst = (await stats('coverage?groupBy=town&program=ADVANCED_AGE_ALLOWANCE&ageBand=80%2B&from=2025-06', ['analyst'])).json<{ threshold: number; cells: unknown[] }>();
+    expect(analyst.threshold).toBe(5);
+    expect(analyst.cells).toEqual([{ key: { town: '442000101' }, population: '<5', covered: '<5', ratio: null, suppressed: true }]);
+    const persons = (await stats('persons?groupBy=ageBand', ['analyst'])).json<{ cells: unknown[] }>();
+    expect(persons.cells).toEqual([
+      { key: { ageBand: '0-17' }, persons: '<5', suppressed: true },
+      { key: { ageBand: '18-59' }, persons: '<5', suppressed: true },
+      { key: { ageBand: '80+' }, persons: '<5', suppressed: true },
+    ]);
+  });
+
+  it('names a bad statistics query by field and rule', async () => {
+    const missing = await service.app.inject({ url: '/statistics/coverage?groupBy=town', headers: await headers(['supervisor'], '442000', 'st-1') });
+    expect(missing.json()).toMatchObject({ code: 'DS_INVALID_QUERY', details: { field: 'program' } });
+    const backwards = await service.app.inject({ url: '/statistics/persons?from=2025-06&to=2025-01', headers: await headers(['supervisor'], '442000', 'st-1') });
+    expect(backwards.json()).toMatchObject({ code: 'DS_INVALID_QUERY', details: { field: 'from' } });
+    const unknown = await service.app.inject({ url: '/statistics/persons?groupBy=street', headers: await headers(['supervisor'], '442000', 'st-1') });
+    expect(unknown.json()).toMatchObject({ code: 'REQUEST_INVALID' });
+  });
+});
+
+describe('exports', () => {
+  it('streams the statistics and the masked search results as CSV, and audits the export', async () => {
+    const csv = await service.app.inject({ url: '/statistics/enrolments?groupBy=program&from=2025-06&format=csv', headers: await headers(['supervisor'], '442000', 'st-1') });
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.body.split('\r\n')).toEqual(['\uFEFF项目 program,在享笔数 enrolments,人数 persons,月金额（分） monthly amount (fen)', 'ADVANCED_AGE_ALLOWANCE,1,1,10000', 'DIBAO,1,2,230000', '']);
+
+    const exported = await service.app.inject({ url: '/persons/export?program=DIBAO&sort=age&order=desc', headers: await headers(['analyst'], '442000', 'an-9') });
+    expect(exported.statusCode, exported.body).toBe(200);
+    const lines = exported.body.split('\r\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain(`${family.elder.personKey},郑**,${family.elder.idNumber.slice(0, 6)}********${family.elder.idNumber.slice(-4)},M,`);
+    expect(exported.body).not.toContain(family.elder.idNumber);
+    expect(exported.body).not.toContain('郑子轩');
+    const audit = await service.connection.collection('access_audit').findOne({ subject: 'an-9' });
+    expect(audit).toMatchObject({ action: 'export', resource: 'persons', resourceId: 'program=DIBAO&sort=age&order=desc' });
+  });
+});
