@@ -119,12 +119,19 @@ describe('lookups by _id (patch 0001)', () => {
     expect(await idsOf({ _id: ids[0], $or: [{ kind: 'oid' }, { kind: 'none' }] })).toEqual([String(ids[0])]);
     expect(await idsOf({ _id: 'quote " < & > é \\ end' })).toEqual(['quote " < & > é \\ end']);
     expect(await idsOf({ _id: { $in: ['quote " < & > é \\ end'] } })).toEqual(['quote " < & > é \\ end']);
+    // Ranges (patch 0003): pushed down with safe bounds, filtered by the handler otherwise; the same answers.
+    expect(await idsOf({ _id: { $gte: 's-1', $lt: 's-2' } })).toEqual(['s-1', 's-10', 's-11', 's-12', 's-13', 's-14', 's-15', 's-16', 's-17', 's-18', 's-19']);
+    expect(await idsOf({ _id: { $gt: 's-1', $lte: 's-11' } })).toEqual(['s-10', 's-11']);
+    expect(await idsOf({ _id: { $gte: 's-2', $lt: 's-3' }, kind: 'odd' })).toEqual(['s-21', 's-23', 's-25', 's-27', 's-29']);
+    expect(await idsOf({ _id: { $gte: 'quote', $lt: 'quote~' } })).toEqual(['quote " < & > é \\ end']);
+    expect(await idsOf({ _id: { $gte: 'quote " <', $lt: 'r' } })).toEqual(['quote " < & > é \\ end']);
   });
 
   it.each([
     ['{_id: x}', { _id: 's-3' }],
     ['{_id: {$in: [...]}}', { _id: { $in: ['s-1', 's-2'] } }],
     ['{_id: x, kind: y}', { _id: 's-3', kind: 'odd' }],
+    ['{_id: {$gte: a, $lt: b}} (patch 0003)', { _id: { $gte: 's-1|', $lt: 's-1|~' } }],
   ])('uses the _id index for %s', async (_shape, filter) => {
     const explained = (await db.command({ explain: { find: 'lookups', filter }, verbosity: 'queryPlanner' })) as {
       queryPlanner?: { Plan?: string[] };
