@@ -9,7 +9,9 @@ import type { ServiceAppInput } from '@minzheng/service-kit/service';
 import type { Connection } from 'mongoose';
 import type { DataSharingDeps } from './deps.js';
 import { DEFAULT_PRECEDENCE, type Precedence } from './projection/precedence.js';
-import { COLLECTIONS, type WrittenSubject } from './projection/projector.js';
+import type { SubjectSummaryDocument } from './projection/fold.js';
+import type { StoredContribution } from './projection/model.js';
+import { CONTRIBUTIONS, SUMMARIES } from './projection/projector.js';
 import { auditRoutes } from './routes/audit.js';
 import { householdRoutes } from './routes/households.js';
 import { personRoutes } from './routes/persons.js';
@@ -34,8 +36,9 @@ export interface DataSharingAppOptions extends ServiceAppInput {
 export function buildDeps(options: DataSharingAppOptions): DataSharingDeps {
   return {
     connection: options.connection,
-    persons: options.connection.collection<WrittenSubject>(COLLECTIONS.person),
-    households: options.connection.collection<WrittenSubject>(COLLECTIONS.household),
+    contributions: options.connection.collection<StoredContribution>(CONTRIBUTIONS),
+    persons: options.connection.collection<SubjectSummaryDocument>(SUMMARIES.person),
+    households: options.connection.collection<SubjectSummaryDocument>(SUMMARIES.household),
     keyring: options.keyring,
     precedence: options.precedence ?? DEFAULT_PRECEDENCE,
     audit: new AccessAudit(options.connection),

@@ -3,12 +3,16 @@ import type { Keyring } from '@minzheng/identity/field-crypto';
 import type { AccessAudit } from '@minzheng/service-kit/audit';
 import type { Connection, mongo } from 'mongoose';
 import type { Precedence } from './projection/precedence.js';
-import type { WrittenSubject } from './projection/projector.js';
+import type { SubjectSummaryDocument } from './projection/fold.js';
+import type { StoredContribution } from './projection/model.js';
 
 export interface DataSharingDeps {
   readonly connection: Connection;
-  readonly persons: mongo.Collection<WrittenSubject>;
-  readonly households: mongo.Collection<WrittenSubject>;
+  /** Every event's contribution to every subject (profiles read a subject's range). */
+  readonly contributions: mongo.Collection<StoredContribution>;
+  /** Subject summaries (search and statistics). */
+  readonly persons: mongo.Collection<SubjectSummaryDocument>;
+  readonly households: mongo.Collection<SubjectSummaryDocument>;
   /** Decrypts stored personal values for full views. */
   readonly keyring: Keyring;
   readonly precedence: Precedence;

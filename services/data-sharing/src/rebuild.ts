@@ -6,7 +6,7 @@
  * 2. A projection consumer with a new group reads the topics from the beginning into the fresh
  *    database, printing a progress bar with events/s.
  * 3. The live projection's group is waited for until its committed offsets reach the same ends
- *    (when producers are quiet, both then hold the same events).
+ *    and its summaries are refreshed (when producers are quiet, both then hold the same events).
  * 4. Both databases get their content checksums per collection (`projection/checksum.ts`); the
  *    report says, per collection, whether they are identical.
  *
@@ -22,6 +22,7 @@ import { checksums, PROJECTION_COLLECTIONS, type CollectionChecksum } from './pr
 import { decrypter, foldCrypto } from './projection/crypto.js';
 import type { Precedence } from './projection/precedence.js';
 import { ProjectionConsumer } from './projection/projection-consumer.js';
+import { DIRTY } from './projection/projector.js';
 
 export interface RebuildOptions {
   readonly kafka: ConsumerOptions['kafka'];
@@ -120,6 +121,8 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
   try {
     timer = setInterval(report, options.progressEveryMs ?? 1_000);
     while (!reached()) await new Promise((resolve) => setTimeout(resolve, 100));
+    // The summaries of the fresh database follow the contributions.
+    await consumer.idle();
   } finally {
     clearInterval(timer);
     await consumer.stop();
@@ -128,11 +131,13 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
   const seconds = (performance.now() - started) / 1000;
   const events = consumer.metrics().received;
 
+  // The live projection: its group at the same ends, and its summaries refreshed (no subject marked).
   const deadline = Date.now() + (options.liveTimeoutMs ?? 60_000);
-  let liveCaughtUp = await groupReached(options.kafka, options.live.groupId, options.topics, ends);
+  const liveDone = async () => (await groupReached(options.kafka, options.live.groupId, options.topics, ends)) && (await options.live.connection.collection(DIRTY).countDocuments()) === 0;
+  let liveCaughtUp = await liveDone();
   while (!liveCaughtUp && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    liveCaughtUp = await groupReached(options.kafka, options.live.groupId, options.topics, ends);
+    liveCaughtUp = await liveDone();
   }
   const decrypt = decrypter(options.keyring);
   const live = await checksums(options.live.connection, decrypt);

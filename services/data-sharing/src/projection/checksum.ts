@@ -1,14 +1,13 @@
 /**
  * A content checksum per collection of the thematic database: SHA-256 over the documents in `_id`
- * order, each as canonical JSON (keys sorted), without what is not content — the write version and
- * token — and with every encrypted value decrypted (a token differs at each encryption; the value
- * does not). Two databases built from the same events have the same checksums, whatever order or
- * how many times the events were applied.
+ * order, each as canonical JSON (keys sorted), with every encrypted value decrypted (a token differs
+ * at each encryption; the value does not). Two databases built from the same events have the same
+ * checksums, whatever order or how many times the events were applied.
  */
 import { createHash } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { aadOf } from './fold.js';
-import type { AttributeFact } from './model.js';
+import type { AttributeFact, SubjectKind } from './model.js';
 
 export interface CollectionChecksum {
   readonly count: number;
@@ -29,19 +28,24 @@ export function canonicalJson(value: unknown): string {
 /** Turns a stored document into its content: no version or write token, personal values in clear. */
 export type Decrypter = (token: string, aad: string) => string;
 
-export const PROJECTION_COLLECTIONS = ['persons', 'households', 'signals', 'other_events'] as const;
+export const PROJECTION_COLLECTIONS = ['contributions', 'persons', 'households', 'signals', 'other_events'] as const;
 
+function decryptFacts(facts: unknown, kind: SubjectKind, key: string, decrypt: Decrypter): unknown {
+  if (!Array.isArray(facts)) return facts;
+  return (facts as AttributeFact[]).map((fact) => (fact.pii && typeof fact.value === 'string' ? { ...fact, value: decrypt(fact.value, aadOf(kind, key, `${fact.field}|${fact.eventId}`)) } : fact));
+}
+
+/** A stored document's content: personal values in clear. */
 function contentOf(collection: string, document: Record<string, unknown>, decrypt: Decrypter): Record<string, unknown> {
-  const { version: _version, writeId: _writeId, ...content } = document;
-  if (collection !== 'persons' && collection !== 'households') return content;
-  const kind = collection === 'persons' ? 'person' : 'household';
-  const key = String(content._id);
-  const facts = Array.isArray(content.facts) ? (content.facts as AttributeFact[]) : [];
-  return {
-    ...content,
-    idNumber: typeof content.idNumber === 'string' ? decrypt(content.idNumber, aadOf(kind, key, 'idNumber')) : content.idNumber,
-    facts: facts.map((fact) => (fact.pii && typeof fact.value === 'string' ? { ...fact, value: decrypt(fact.value, aadOf(kind, key, `${fact.field}|${fact.eventId}`)) } : fact)),
-  };
+  const kind: unknown = document.kind;
+  if (kind !== 'person' && kind !== 'household') return document;
+  if (collection === 'contributions') {
+    const key = String(document.key);
+    const person = document.person as { idNumber: string } | null;
+    return { ...document, person: person === null ? null : { ...person, idNumber: decrypt(person.idNumber, aadOf(kind, key, 'idNumber')) }, facts: decryptFacts(document.facts, kind, key, decrypt) };
+  }
+  const key = String(document._id);
+  return { ...document, idNumber: typeof document.idNumber === 'string' ? decrypt(document.idNumber, aadOf(kind, key, 'idNumber')) : document.idNumber };
 }
 
 export async function checksums(connection: Connection, decrypt: Decrypter, collections: readonly string[] = PROJECTION_COLLECTIONS): Promise<Record<string, CollectionChecksum>> {

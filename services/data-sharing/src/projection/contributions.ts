@@ -120,6 +120,7 @@ class Draft {
         kind: subject.kind,
         key: subject.key,
         eventId: this.provenance.eventId,
+        occurredAt: this.provenance.occurredAt,
         ...(person === undefined ? {} : { person }),
         facts: subject.facts,
         timeline: subject.onTimeline ? { ...this.provenance, summary: this.summary } : null,

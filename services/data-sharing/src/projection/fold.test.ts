@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { residentIdCheckDigit } from '@minzheng/identity/resident-id';
 import { describe, expect, it } from 'vitest';
 import { contributionsOf } from './contributions.js';
-import { emptySubject, foldSubject, type FoldCrypto } from './fold.js';
-import type { Contribution, StoredSubject, SubjectKind } from './model.js';
+import { aggregate, safeKey, storedContribution, subjectPrefix, summaryDocument, type FoldCrypto } from './fold.js';
+import type { Contribution, StoredContribution, StoredSubject, SubjectKind } from './model.js';
 import { DEFAULT_PRECEDENCE, parsePrecedence } from './precedence.js';
 import { attributesOf, enrolmentsOf, membershipOf } from './view.js';
 
@@ -65,14 +65,14 @@ const events = [
 ];
 const contributions = events.flatMap((item) => contributionsOf(item.eventType, item.value));
 
+/** Stores each contribution (encrypting), then aggregates each subject from its set. */
 function project(list: readonly Contribution[]): Map<string, StoredSubject> {
-  const subjects = new Map<string, StoredSubject>();
+  const bySubject = new Map<string, StoredContribution[]>();
   for (const contribution of list) {
     const id = `${contribution.kind}:${contribution.key}`;
-    const before = subjects.get(id) ?? emptySubject(contribution.kind, contribution.key);
-    subjects.set(id, foldSubject(before, [contribution], DEFAULT_PRECEDENCE, crypto));
+    bySubject.set(id, [...(bySubject.get(id) ?? []), storedContribution(contribution, crypto)]);
   }
-  return subjects;
+  return new Map([...bySubject].map(([id, stored]) => [id, aggregate(stored[0]?.kind ?? 'person', stored[0]?.key ?? '', stored, DEFAULT_PRECEDENCE)]));
 }
 
 const subjectOf = (subjects: Map<string, StoredSubject>, kind: SubjectKind, key: string): StoredSubject => {
@@ -151,8 +151,19 @@ describe('the projection of events into persons and households', () => {
   });
 
   it('changes nothing when an event comes again', () => {
-    const again = foldSubject(elder, contributions.filter((contribution) => contribution.key === `pk-${ELDER}`), DEFAULT_PRECEDENCE, crypto);
-    expect(again).toBe(elder);
+    const again = project([...contributions, ...contributions.filter((contribution) => contribution.key === `pk-${ELDER}`)]);
+    expect(again.get(`person:pk-${ELDER}`)).toEqual(elder);
+    // The summary search reads: everything but facts and timeline, with the number of contributions.
+    const summary = summaryDocument(elder);
+    expect(summary).toMatchObject({ _id: `pk-${ELDER}`, contributions: events.length, current: elder.current });
+    expect(summary).not.toHaveProperty('facts');
+  });
+
+  it('keys contributions by range-safe ids, whatever the household id', () => {
+    expect(subjectPrefix('person', 'ab12')).toBe('p:ab12|');
+    expect(safeKey('HH-442000101002-0001')).toBe('HH-442000101002-0001');
+    expect(safeKey('户 1|<&%')).toBe('%E6%88%B7%201%7C%3C%26%25');
+    expect(safeKey('户 1|<&%')).toMatch(/^[#-~]+$/u);
   });
 
   it('gives the same documents whatever order the events arrive in', () => {

@@ -1,14 +1,17 @@
 /**
- * The 救助帮扶专题库 (thematic database) as stored: one document per person (keyed by the
- * pseudonym) and one per household (keyed by the platform's household id). A subject document
- * holds the FACTS every event contributed to it, each with its provenance, and nothing else that
- * depends on the order the events arrived in: facts are a set (deduplicated by event id and kept
- * sorted), and everything shown — current attributes, enrolments, membership — is computed from
- * them (`view.ts`). So duplicates, replays, partition interleaving and parallel consumers all
- * converge to the same document, and a rebuild from Kafka gives an identical checksum.
+ * The 救助帮扶专题库 (thematic database). Its source of truth is `contributions`: one document per
+ * (subject, event), holding the FACTS the event states about that person or household, each with
+ * its provenance; written once, never changed (an event applied twice meets its own `_id`). A
+ * subject is the SET of its contributions (`fold.ts`, `aggregate`), and everything shown — current
+ * attributes, enrolments, membership — is computed from them (`view.ts`). So duplicates, replays,
+ * partition interleaving and parallel consumers all converge, and a rebuild from Kafka gives an
+ * identical checksum.
+ *
+ * `persons` and `households` hold each subject's summary (what search and statistics read),
+ * recomputed from the contributions after they change (`refresher.ts`).
  *
  * Personal values (the ID number, names, contact phones) are stored encrypted (field tokens of
- * `@minzheng/identity/field-crypto`, bound to the subject and the field).
+ * `@minzheng/identity/field-crypto`, bound to the subject, field and event).
  */
 
 /** Where a value came from: the department, the event, and the two times (ISO-8601). */
@@ -82,6 +85,8 @@ export interface Contribution {
   readonly kind: SubjectKind;
   readonly key: string;
   readonly eventId: string;
+  /** The event's business time (ISO-8601). */
+  readonly occurredAt: string;
   /** A person's ID number in clear (encrypted when stored), with what it says. */
   readonly person?: { readonly idNumber: string; readonly birthDate: string; readonly sex: 'M' | 'F' };
   readonly facts: readonly AttributeFact[];
@@ -92,7 +97,24 @@ export interface Contribution {
   readonly households: readonly string[];
 }
 
-/** A person or household document. Arrays are sets kept in a canonical order. */
+/** One event's contribution to one subject, as stored in `contributions`. */
+export interface StoredContribution {
+  /** `<p|h>:<key>|<occurredAt>|<eventId>`: a subject's documents are one `_id` range, in time order. */
+  readonly _id: string;
+  readonly kind: SubjectKind;
+  readonly key: string;
+  readonly eventId: string;
+  readonly occurredAt: string;
+  /** The person's ID number (encrypted), its masked form, and what it says. */
+  readonly person: { readonly idNumber: string; readonly maskedIdNumber: string; readonly birthDate: string; readonly sex: 'M' | 'F' } | null;
+  readonly facts: readonly AttributeFact[];
+  readonly timeline: TimelineEntry | null;
+  readonly enrolments: readonly EnrolmentFact[];
+  readonly composition: CompositionRecord | null;
+  readonly households: readonly string[];
+}
+
+/** A person or household, aggregated from its contributions. Arrays are sets kept in a canonical order. */
 export interface StoredSubject {
   /** The person's pseudonym, or the household id. */
   _id: string;
@@ -113,8 +135,6 @@ export interface StoredSubject {
   households: string[];
   /** Derived from the facts for search and statistics (`view.ts`); never an input. */
   current: SubjectSummary;
-  /** Optimistic concurrency (not part of the content checksum). */
-  version: number;
 }
 
 /** What search and statistics read without decrypting anything. */

@@ -1,7 +1,8 @@
 /**
  * The consumer group that builds the thematic database from every department topic. Each fetched
- * batch (up to `batchSize` events of one partition) is applied at once (`Projector`): one read and
- * one bulk write per collection instead of a round trip per event. High-rate readings go to
+ * batch (up to `batchSize` events of one partition) is stored at once with inserts only
+ * (`Projector`: two `insertMany` per batch instead of a read and a write per event); the summaries
+ * follow (`SummaryRefresher`, running beside it, nudged after each batch). High-rate readings go to
  * `signals` only (a person's timeline would drown in water-meter readings); events about no person
  * and no household are kept in `other_events`. An event that cannot be projected (a broken person
  * reference, say) is dead-lettered with the reason by the bus, alone; the rest of its batch goes on.
@@ -17,7 +18,8 @@ import { contributionsOf } from './contributions.js';
 import type { FoldCrypto } from './fold.js';
 import type { Contribution, Scalar } from './model.js';
 import type { Precedence } from './precedence.js';
-import { Projector } from './projector.js';
+import { Projector, insertNew } from './projector.js';
+import { SummaryRefresher } from './refresher.js';
 
 /** Event types stored only as signals (no timeline entry): readings arrive every hour per meter. */
 export const SIGNAL_ONLY_EVENT_TYPES = new Set(['water.meter-reading-recorded']);
@@ -76,11 +78,13 @@ function recordOf(event: ConsumedEvent): StoredEventRecord {
 
 export class ProjectionConsumer {
   readonly projector: Projector;
+  readonly refresher: SummaryRefresher;
   private readonly consumer: EventConsumer;
   private running = false;
 
   constructor(private readonly options: ProjectionConsumerOptions) {
-    this.projector = new Projector(options.connection, options.precedence, options.crypto);
+    this.projector = new Projector(options.connection, options.crypto);
+    this.refresher = new SummaryRefresher(options.connection, options.precedence, { onError: (error) => options.logger?.error({ err: error }, 'summary refresh failed; retrying') });
     this.consumer = new EventConsumer({
       kafka: options.kafka,
       registry: options.registry,
@@ -102,6 +106,7 @@ export class ProjectionConsumer {
   }
 
   async start(): Promise<void> {
+    this.refresher.start();
     await this.consumer.start();
     this.running = true;
   }
@@ -109,6 +114,12 @@ export class ProjectionConsumer {
   async stop(): Promise<void> {
     this.running = false;
     await this.consumer.stop();
+    await this.refresher.stop();
+  }
+
+  /** Resolves when every summary reflects what was stored (search and statistics are current). */
+  idle(timeoutMs?: number): Promise<void> {
+    return this.refresher.idle(timeoutMs);
   }
 
   /** Readiness: resolves while the consumer runs, with its counters. */
@@ -118,7 +129,7 @@ export class ProjectionConsumer {
   }
 
   metrics() {
-    return { ...this.consumer.metrics(), projector: { ...this.projector.metrics } };
+    return { ...this.consumer.metrics(), projector: { ...this.projector.metrics }, refresher: { ...this.refresher.metrics } };
   }
 
   /** Applies a batch of events (also what a rebuild runs). */
@@ -140,19 +151,9 @@ export class ProjectionConsumer {
       if (found.length === 0) others.push(recordOf(event));
       contributions.push(...found);
     }
-    await Promise.all([this.insertRecords('signals', signals), this.insertRecords('other_events', others), this.projector.apply(contributions)]);
+    const connection = this.options.connection;
+    await Promise.all([insertNew(connection.collection<StoredEventRecord>('signals'), signals), insertNew(connection.collection<StoredEventRecord>('other_events'), others), this.projector.apply(contributions)]);
     this.projector.metrics.events += events.length;
-  }
-
-  /** Inserts records keyed by event id; one already there (a replay) is left as it is. */
-  private async insertRecords(collection: string, records: StoredEventRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    try {
-      await this.options.connection.collection<StoredEventRecord>(collection).insertMany(records, { ordered: false });
-    } catch (error) {
-      const writeErrors: unknown = typeof error === 'object' && error !== null && 'writeErrors' in error ? error.writeErrors : undefined;
-      const list: unknown[] = Array.isArray(writeErrors) ? writeErrors : writeErrors === undefined ? [] : [writeErrors];
-      if (list.length === 0 || !list.every((item) => typeof item === 'object' && item !== null && 'code' in item && item.code === 11_000)) throw error;
-    }
+    this.refresher.nudge();
   }
 }

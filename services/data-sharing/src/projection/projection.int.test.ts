@@ -13,7 +13,9 @@ import { checksums } from './checksum.js';
 import { decrypter } from './crypto.js';
 import { DEFAULT_PRECEDENCE } from './precedence.js';
 import { rebuild } from '../rebuild.js';
-import type { StoredSubject } from './model.js';
+import type { SubjectSummaryDocument } from './fold.js';
+import type { StoredContribution } from './model.js';
+import { subjectContributions } from './refresher.js';
 import { FAMILY_HOUSEHOLD as HOUSEHOLD, projected, publishFamily, startTestService, type Family, type TestPerson, type TestService } from '../test-support/service.js';
 
 let service: TestService;
@@ -39,10 +41,15 @@ describe('the thematic database built from the topics', () => {
 
   it('joins the departments\' events about one person into one record with provenance, and dead-letters only the event it cannot project', async () => {
     expect(live.metrics()).toMatchObject({ handled: family.events - 1, deadLettered: 1 });
-    const person = await service.connection.collection<StoredSubject>('persons').findOne({ _id: elder.personKey });
-    expect(person?.applied).toHaveLength(7);
-    expect(new Set(person?.timeline.map((entry) => entry.department))).toEqual(new Set(['CIVIL_AFFAIRS_ASSISTANCE', 'CIVIL_AFFAIRS_ELDERLY_CARE', 'CIVIL_AFFAIRS_CHARITY', 'PUBLIC_SECURITY']));
-    expect(person?.idNumber).not.toContain(elder.idNumber);
+    const contributions = await subjectContributions(service.connection.collection<StoredContribution>('contributions'), 'person', elder.personKey);
+    expect(contributions).toHaveLength(7);
+    expect(new Set(contributions.map((item) => item.timeline?.department))).toEqual(new Set(['CIVIL_AFFAIRS_ASSISTANCE', 'CIVIL_AFFAIRS_ELDERLY_CARE', 'CIVIL_AFFAIRS_CHARITY', 'PUBLIC_SECURITY']));
+    expect(JSON.stringify(contributions)).not.toContain(elder.idNumber);
+    // The summary search reads, refreshed from the seven contributions.
+    const summary = await service.connection.collection<SubjectSummaryDocument>('persons').findOne({ _id: elder.personKey });
+    expect(summary).toMatchObject({ contributions: 7, current: { regionCode: '442000101002', deceased: true, maskedName: '郑**' } });
+    expect(summary?.idNumber).not.toContain(elder.idNumber);
+    expect(await service.connection.collection('dirty_subjects').countDocuments()).toBe(0);
     expect(await service.connection.collection('other_events').countDocuments()).toBe(1);
 
     const profile = await service.app.inject({ url: `/persons/${elder.personKey}`, headers: await auth(['analyst']) });
@@ -83,6 +90,7 @@ describe('the thematic database built from the topics', () => {
     const before = await checksums(service.connection, decrypt);
     expect(before.persons?.count).toBe(3);
     expect(before.households?.count).toBe(1);
+    expect(before.contributions?.count).toBe(14);
 
     const replay = await service.projection();
     await projected(replay, family.events);

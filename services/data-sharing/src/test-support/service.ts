@@ -79,12 +79,13 @@ export function eventFor(service: TestService, eventType: string, options: { per
   return { ...value, ...options.body };
 }
 
-/** Waits until the consumer has handled or dead-lettered `count` events in all. */
+/** Waits until the consumer has handled or dead-lettered `count` events in all, and the summaries are refreshed. */
 export async function projected(consumer: ProjectionConsumer, count: number): Promise<void> {
   await waitFor(() => {
     const metrics = consumer.metrics();
     return metrics.handled + metrics.deadLettered + metrics.duplicatesSkipped >= count;
   }, { timeoutMs: 60_000, description: `${String(count)} events projected` });
+  await consumer.idle(60_000);
 }
 
 export const FAMILY_HOUSEHOLD = 'HH-442000101002-0001';

@@ -8,7 +8,7 @@
 import { ageOn } from '@minzheng/identity/resident-id';
 import type { Principal } from '@minzheng/service-kit/auth';
 import type { DataSharingDeps } from '../deps.js';
-import type { StoredSubject } from '../projection/model.js';
+import type { SubjectSummaryDocument } from '../projection/fold.js';
 import { enrolmentsOf, membershipOf, type EnrolmentView } from '../projection/view.js';
 
 export const AGE_BANDS = ['0-17', '18-59', '60-79', '80+'] as const;
@@ -56,8 +56,8 @@ const inScope = (regionCode: string | null, scope: string): boolean => regionCod
 
 /** The documents a population is computed from: summaries and enrolments, no personal values. */
 export interface Snapshot {
-  readonly households: readonly Pick<StoredSubject, '_id' | 'enrolments' | 'compositions' | 'current'>[];
-  readonly persons: readonly Pick<StoredSubject, '_id' | 'enrolments' | 'households' | 'current'>[];
+  readonly households: readonly Pick<SubjectSummaryDocument, '_id' | 'enrolments' | 'compositions' | 'current'>[];
+  readonly persons: readonly Pick<SubjectSummaryDocument, '_id' | 'enrolments' | 'households' | 'current'>[];
 }
 
 /** Reads everyone in `scope` (a region prefix) inside the caller's jurisdiction: one scan of each collection. */

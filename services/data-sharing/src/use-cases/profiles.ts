@@ -9,7 +9,8 @@ import { ageOn } from '@minzheng/identity/resident-id';
 import type { View } from '../access.js';
 import type { DataSharingDeps } from '../deps.js';
 import { dataSharingError } from '../errors.js';
-import { aadOf } from '../projection/fold.js';
+import { aadOf, aggregate } from '../projection/fold.js';
+import { subjectContributions } from '../projection/refresher.js';
 import type { AttributeFact, FactValue, StoredSubject, TimelineEntry } from '../projection/model.js';
 import { attributesOf, endOfDay, enrolmentsOf, membershipOf, type AttributeView, type EnrolmentView } from '../projection/view.js';
 
@@ -65,12 +66,13 @@ function timelineOf(entries: readonly TimelineEntry[], asOf: string | null) {
   return { total: shown.length, items: shown.slice(-TIMELINE_LIMIT).reverse() };
 }
 
+/** A subject from all its contributions (one `_id` range): current at once, before its summary is refreshed. */
 export async function subjectOf(deps: DataSharingDeps, kind: 'person' | 'household', key: string): Promise<StoredSubject> {
-  const subject = await (kind === 'person' ? deps.persons : deps.households).findOne({ _id: key });
-  if (subject === null) {
+  const stored = await subjectContributions(deps.contributions, kind, key);
+  if (stored.length === 0) {
     throw dataSharingError('DS_NOT_FOUND', `${kind === 'person' ? '人员' : '家庭'}不存在 (no ${kind} ${key} in the thematic database)`, { field: kind === 'person' ? 'personKey' : 'householdId', rule: `must name a ${kind} some department has reported` });
   }
-  return subject;
+  return aggregate(kind, key, stored, deps.precedence);
 }
 
 /** The region a subject lives in, by precedence (for jurisdiction checks). */
@@ -114,10 +116,11 @@ export async function personProfile(deps: DataSharingDeps, person: StoredSubject
 
 export async function householdProfile(deps: DataSharingDeps, household: StoredSubject, view: View, asOf: string | null): Promise<HouseholdProfile> {
   const membership = membershipOf(household.compositions, asOf ?? undefined);
-  const people = membership.members.length === 0 ? [] : await deps.persons.find({ _id: { $in: membership.members.map((member) => member.personKey) } }).toArray();
+  // Each member's facts (one range each; a household has a handful of members).
+  const people = await Promise.all(membership.members.map(async (member) => aggregate('person', member.personKey, await subjectContributions(deps.contributions, 'person', member.personKey), deps.precedence)));
   const nameOf = (personKey: string): string | null => {
     const person = people.find((item) => item._id === personKey);
-    if (person === undefined) return null;
+    if (person === undefined || person.applied.length === 0) return null;
     const name = attributesOf(person.facts, deps.precedence, { reveal: revealer(deps, person, view), ...(asOf === null ? {} : { asOf }) }).name?.value;
     return typeof name === 'string' ? name : null;
   };

@@ -1,0 +1,163 @@
+/**
+ * Keeps the subject summaries (`persons`, `households`: what search and statistics read) in step
+ * with the contributions. It takes the dirty markers the projector wrote, reads each marked
+ * subject's contributions (one `_id` range: FerretDB patch 0003 pushes it down to the index),
+ * aggregates them, and writes the summary unless a summary computed from as many or more
+ * contributions is already there (two refreshers never put an older one back). Then it removes exactly the markers
+ * it handled: a marker written meanwhile (a newer event) stays for the next pass.
+ *
+ * A subject marked by many events in a row is recomputed once per pass, not once per event.
+ */
+import type { Connection, mongo } from 'mongoose';
+import { SAFE_ID_RANGE, aggregate, subjectPrefix, summaryDocument, type SubjectSummaryDocument } from './fold.js';
+import type { StoredContribution, SubjectKind } from './model.js';
+import type { Precedence } from './precedence.js';
+import { CONTRIBUTIONS, DIRTY, SUMMARIES, insertNew, type DirtyMarker } from './projector.js';
+
+export interface RefresherOptions {
+  /** Markers taken per pass. */
+  readonly batch?: number;
+  /** Subjects read at once. */
+  readonly concurrency?: number;
+  /** Pause when nothing is marked. */
+  readonly idleMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface RefresherMetrics {
+  passes: number;
+  subjectsRefreshed: number;
+  markersTaken: number;
+  /** The last pass's failure, if any (it is retried at the next pass). */
+  lastError: string | null;
+}
+
+/** Reads all of a subject's contributions. */
+export async function subjectContributions(collection: mongo.Collection<StoredContribution>, kind: SubjectKind, key: string): Promise<StoredContribution[]> {
+  const prefix = subjectPrefix(kind, key);
+  return collection.find({ _id: { $gte: prefix, $lt: `${prefix}~` } }, { comment: SAFE_ID_RANGE }).toArray();
+}
+
+export class SummaryRefresher {
+  readonly metrics: RefresherMetrics = { passes: 0, subjectsRefreshed: 0, markersTaken: 0, lastError: null };
+  private readonly contributions: mongo.Collection<StoredContribution>;
+  private readonly dirty: mongo.Collection<DirtyMarker>;
+  private readonly summaries: Readonly<Record<SubjectKind, mongo.Collection<SubjectSummaryDocument>>>;
+  private running = false;
+  /** A pass in flight (its markers are deleted only at its end). */
+  private inPass = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    connection: Connection,
+    private readonly precedence: Precedence,
+    private readonly options: RefresherOptions = {},
+  ) {
+    this.contributions = connection.collection<StoredContribution>(CONTRIBUTIONS);
+    this.dirty = connection.collection<DirtyMarker>(DIRTY);
+    this.summaries = { person: connection.collection<SubjectSummaryDocument>(SUMMARIES.person), household: connection.collection<SubjectSummaryDocument>(SUMMARIES.household) };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Ends the pause: there is work (the projector just wrote). */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  /** The markers waiting (for readiness and progress). */
+  backlog(): Promise<number> {
+    return this.dirty.countDocuments();
+  }
+
+  /** Resolves when no subject is marked (every summary is current). */
+  async idle(timeoutMs = 600_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inPass || (await this.dirty.countDocuments()) > 0) {
+      if (Date.now() > deadline) throw new Error(`summaries not refreshed within ${String(timeoutMs)} ms (${String(await this.dirty.countDocuments())} subjects still marked)`);
+      if (!this.running) await this.pass();
+      else await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let done = 0;
+      try {
+        done = await this.pass();
+        this.metrics.lastError = null;
+      } catch (error) {
+        this.metrics.lastError = error instanceof Error ? error.message : String(error);
+        this.options.onError?.(error);
+      }
+      if (done === 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.idleMs ?? 200);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+
+  /** One pass: up to `batch` markers. Returns how many markers it took (0: nothing to do now). */
+  async pass(): Promise<number> {
+    this.inPass = true;
+    try {
+      return await this.passOnce();
+    } finally {
+      this.inPass = false;
+    }
+  }
+
+  private async passOnce(): Promise<number> {
+    this.metrics.passes += 1;
+    const markers = await this.dirty.find({}).limit(this.options.batch ?? 2_000).toArray();
+    if (markers.length === 0) return 0;
+    const subjects = new Map<string, { kind: SubjectKind; key: string }>();
+    for (const marker of markers) subjects.set(`${marker.kind}\u0000${marker.key}`, { kind: marker.kind, key: marker.key });
+    const list = [...subjects.values()];
+    const documents: { kind: SubjectKind; document: SubjectSummaryDocument }[] = [];
+    /** Markers whose event is in what was read (a marker is written just before its contribution). */
+    const covered = new Set<string>();
+    const concurrency = this.options.concurrency ?? 8;
+    for (let start = 0; start < list.length; start += concurrency) {
+      await Promise.all(
+        list.slice(start, start + concurrency).map(async ({ kind, key }) => {
+          const stored = await subjectContributions(this.contributions, kind, key);
+          for (const item of stored) covered.add(`${subjectPrefix(kind, key)}${item.eventId}`);
+          if (stored.length > 0) documents.push({ kind, document: summaryDocument(aggregate(kind, key, stored, this.precedence)) });
+        }),
+      );
+    }
+    for (const kind of ['person', 'household'] as const) {
+      const summaries = documents.filter((item) => item.kind === kind).map(({ document }) => document);
+      if (summaries.length === 0) continue;
+      // Delete, then insert: FerretDB replaces a document in about 1.5 ms and deletes and inserts
+      // one in about 0.4. The delete is guarded (only a summary of fewer contributions goes), so an
+      // insert that meets its `_id` found a summary as new or newer: it stays.
+      await this.summaries[kind].bulkWrite(summaries.map((document) => ({ deleteOne: { filter: { _id: document._id, contributions: { $lt: document.contributions } } } })), { ordered: false });
+      await insertNew(this.summaries[kind], summaries);
+    }
+    // A marker whose contribution was not there yet stays for the next pass.
+    const taken = markers.filter((marker) => covered.has(marker._id)).map((marker) => marker._id);
+    if (taken.length > 0) await this.dirty.deleteMany({ _id: { $in: taken } });
+    this.metrics.subjectsRefreshed += documents.length;
+    this.metrics.markersTaken += taken.length;
+    return taken.length;
+  }
+}
