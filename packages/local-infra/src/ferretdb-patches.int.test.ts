@@ -106,6 +106,8 @@ describe('lookups by _id (patch 0001)', () => {
       ...Array.from({ length: 30 }, (_, i) => ({ _id: `s-${i}`, kind: i % 2 === 0 ? 'even' : 'odd' })),
       ...ids.map((_id) => ({ _id, kind: 'oid' })),
       { _id: 'quote " < & > é \\ end', kind: 'odd-chars' },
+      // JSON writes U+2028 as an escape (\u2028), which sorts below the letters after it.
+      { _id: 'r-\u2028', kind: 'line-separator' },
     ]);
     const idsOf = async (filter: Record<string, unknown>): Promise<string[]> =>
       (await collection.find(filter).toArray()).map((doc) => String(doc._id)).sort();
@@ -125,6 +127,8 @@ describe('lookups by _id (patch 0001)', () => {
     expect(await idsOf({ _id: { $gte: 's-2', $lt: 's-3' }, kind: 'odd' })).toEqual(['s-21', 's-23', 's-25', 's-27', 's-29']);
     expect(await idsOf({ _id: { $gte: 'quote', $lt: 'quote~' } })).toEqual(['quote " < & > é \\ end']);
     expect(await idsOf({ _id: { $gte: 'quote " <', $lt: 'r' } })).toEqual(['quote " < & > é \\ end']);
+    expect(await idsOf({ _id: { $gte: 'r-a', $lt: 'r-~' } })).toEqual([]);
+    expect(await idsOf({ _id: { $gte: 'r-a', $lt: 'r.' } })).toEqual(['r-\u2028']);
     // With the caller's promise that the ids are range-safe the bounds are tight; the answers are the same for safe ids.
     const safe = async (filter: Record<string, unknown>) => (await collection.find(filter, { comment: 'minzheng:safe-id-range' }).toArray()).map((doc) => String(doc._id)).sort();
     expect(await safe({ _id: { $gte: 's-1', $lt: 's-2' } })).toEqual(['s-1', 's-10', 's-11', 's-12', 's-13', 's-14', 's-15', 's-16', 's-17', 's-18', 's-19']);

@@ -12,6 +12,7 @@
  * Events about no person and no household (a campaign opened, a standard changed, a disaster
  * declared, flags and alerts) contribute nothing here; the consumer handles the ones it needs.
  */
+import { CATALOG } from '@minzheng/contracts';
 import { parseResidentId } from '@minzheng/identity/resident-id';
 import type { AttributeFact, CompositionRecord, Contribution, EnrolmentFact, FactValue, Provenance, Scalar, SubjectKind } from './model.js';
 
@@ -34,8 +35,26 @@ interface Envelope {
   readonly household: { readonly householdId: string } | null;
 }
 
-/** Body fields never copied into a timeline summary: free text may hold personal details. */
-const FREE_TEXT = new Set(['description', 'note', 'reason', 'reviewNote', 'locationDescription', 'address', 'callerPhone', 'reporterPhone', 'emergencyContactPhone', 'title', 'explanation']);
+/**
+ * Body fields never copied into a timeline summary: every field a contract marks as personal
+ * (`"pii": true`, e.g. a certificate number, a diagnosis code, a phone), and free text, which may
+ * hold personal details.
+ */
+const FREE_TEXT = new Set([
+  'description',
+  'note',
+  'reason',
+  'reviewNote',
+  'decisionNote',
+  'locationDescription',
+  'address',
+  'title',
+  'explanation',
+  ...CATALOG.events.flatMap((event) => {
+    const schema = event.schema as { fields?: { name: string; pii?: boolean }[] };
+    return (schema.fields ?? []).filter((field) => field.pii === true).map((field) => field.name);
+  }),
+]);
 
 /** Attribute fields whose values are personal data: stored encrypted. */
 export const PII_FIELDS = new Set(['name', 'emergencyContactPhone']);
@@ -172,7 +191,8 @@ const BY_TYPE: Readonly<Record<string, Mapper>> = {
   'public-security.birth-registered': (draft, body) => {
     for (const parent of [body.mother, body.father]) if (isPersonRef(parent)) draft.person(parent, { timeline: true });
   },
-  'disabled-persons-federation.disability-certified': personFact('disability', (body) => ({ kind: str(body.disabilityKind), grade: str(body.disabilityGrade), certificateNo: str(body.certificateNo), validFrom: str(body.validFrom), validTo: str(body.validTo) })),
+  // The certificate number is personal (it holds the ID number): not kept.
+  'disabled-persons-federation.disability-certified': personFact('disability', (body) => ({ kind: str(body.disabilityKind), grade: str(body.disabilityGrade), validFrom: str(body.validFrom), validTo: str(body.validTo) })),
   'human-resources.unemployment-registered': personFact('employment', (body) => ({ status: 'UNEMPLOYED', since: str(body.registeredDate), cause: str(body.cause) })),
   'human-resources.unemployment-ended': personFact('employment', (body) => ({ status: str(body.reason), since: str(body.endDate), cause: null })),
   'education.student-enrolled': personFact('schooling', (body) => ({ stage: str(body.schoolStage), schoolId: str(body.schoolId), schoolName: str(body.schoolName), gradeYear: num(body.gradeYear), boarding: typeof body.boarding === 'boolean' ? body.boarding : null })),
@@ -219,7 +239,7 @@ const BY_TYPE: Readonly<Record<string, Mapper>> = {
     for (const member of members) {
       draft.person(member.person, { timeline: true });
       draft.fact('person', member.person.personKey, 'labourCapacity', str(member.labourCapacity));
-      if (member.disabilityGrade !== null && member.disabilityGrade !== undefined) draft.fact('person', member.person.personKey, 'disability', { kind: str(member.disabilityKind), grade: str(member.disabilityGrade), certificateNo: null, validFrom: null, validTo: null });
+      if (member.disabilityGrade !== null && member.disabilityGrade !== undefined) draft.fact('person', member.person.personKey, 'disability', { kind: str(member.disabilityKind), grade: str(member.disabilityGrade), validFrom: null, validTo: null });
       if (envelope.household !== null) draft.link(member.person.personKey, envelope.household.householdId);
     }
     if (envelope.household !== null) {

@@ -2,7 +2,7 @@
  * Keeps the subject summaries (`persons`, `households`: what search and statistics read) in step
  * with the contributions. It takes the dirty markers the projector wrote, reads each marked
  * subject's contributions (one `_id` range: FerretDB patch 0003 pushes it down to the index),
- * aggregates them, and writes the summary unless a summary computed from as many or more
+ * aggregates them, and replaces the summary unless a summary computed from as many or more
  * contributions is already there (two refreshers never put an older one back). Then it removes exactly the markers
  * it handled: a marker written meanwhile (a newer event) stays for the next pass.
  *
@@ -12,7 +12,7 @@ import type { Connection, mongo } from 'mongoose';
 import { SAFE_ID_RANGE, aggregate, subjectPrefix, summaryDocument, type SubjectSummaryDocument } from './fold.js';
 import type { StoredContribution, SubjectKind } from './model.js';
 import type { Precedence } from './precedence.js';
-import { CONTRIBUTIONS, DIRTY, SUMMARIES, insertNew, type DirtyMarker } from './projector.js';
+import { CONTRIBUTIONS, DIRTY, SUMMARIES, type DirtyMarker } from './projector.js';
 
 export interface RefresherOptions {
   /** Markers taken per pass. */
@@ -145,17 +145,23 @@ export class SummaryRefresher {
       );
     }
     for (const kind of ['person', 'household'] as const) {
-      const summaries = documents.filter((item) => item.kind === kind).map(({ document }) => document);
-      if (summaries.length === 0) continue;
-      // Delete, then insert: FerretDB replaces a document in about 1.5 ms and deletes and inserts
-      // one in about 0.4. The delete is guarded (only a summary of fewer contributions goes), so an
-      // insert that meets its `_id` found a summary as new or newer: it stays.
-      await this.summaries[kind].bulkWrite(summaries.map((document) => ({ deleteOne: { filter: { _id: document._id, contributions: { $lt: document.contributions } } } })), { ordered: false });
-      await insertNew(this.summaries[kind], summaries);
+      const writes = documents.filter((item) => item.kind === kind).map(({ document }) => ({ replaceOne: { filter: { _id: document._id, contributions: { $lt: document.contributions } }, replacement: document, upsert: true } }));
+      if (writes.length === 0) continue;
+      try {
+        // Guarded: only a summary of fewer contributions is replaced (one statement, never a moment
+        // without the summary); two refreshers never put an older one back.
+        await this.summaries[kind].bulkWrite(writes, { ordered: false });
+      } catch (error) {
+        // A summary from as many or more contributions is there already: the upsert met its `_id`.
+        const writeErrors: unknown = typeof error === 'object' && error !== null && 'writeErrors' in error ? error.writeErrors : undefined;
+        const errors: unknown[] = Array.isArray(writeErrors) ? writeErrors : writeErrors === undefined ? [] : [writeErrors];
+        if (errors.length === 0 || !errors.every((item) => typeof item === 'object' && item !== null && 'code' in item && item.code === 11_000)) throw error;
+      }
     }
     // A marker whose contribution was not there yet stays for the next pass.
     const taken = markers.filter((marker) => covered.has(marker._id)).map((marker) => marker._id);
-    if (taken.length > 0) await this.dirty.deleteMany({ _id: { $in: taken } });
+    // In lists of 1,000: FerretDB pushes `$in` down to the index up to that length (patch 0001).
+    for (let start = 0; start < taken.length; start += 1_000) await this.dirty.deleteMany({ _id: { $in: taken.slice(start, start + 1_000) } });
     this.metrics.subjectsRefreshed += documents.length;
     this.metrics.markersTaken += taken.length;
     return taken.length;

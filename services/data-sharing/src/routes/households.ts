@@ -24,7 +24,7 @@ export function householdRoutes(app: App, deps: DataSharingDeps): void {
     const view = request.query.view;
     if (view === 'full') requireFullView(request, principal, regionOf(household));
     const profile = await householdProfile(deps, household, view, request.query.asOf ?? null);
-    if (view === 'full') await deps.audit.record(request, { action: 'read', resource: 'household', resourceId: household._id, personKeys: profile.members.map((member) => member.personKey) });
+    await deps.audit.record(request, { action: 'read', resource: view === 'full' ? 'household' : 'household-masked', resourceId: household._id, personKeys: profile.members.map((member) => member.personKey) });
     return profile;
   });
 }

@@ -92,7 +92,8 @@ export function personRoutes(app: App, deps: DataSharingDeps): void {
     const view = request.query.view;
     if (view === 'full') requireFullView(request, principal, regionOf(person));
     const profile = await personProfile(deps, person, view, request.query.asOf ?? null);
-    if (view === 'full') await deps.audit.record(request, { action: 'read', resource: 'person', resourceId: person._id, personKeys: [person._id] });
+    // Every profile read is recorded; masked ones as such (the architecture: every access, who, when, why).
+    await deps.audit.record(request, { action: 'read', resource: view === 'full' ? 'person' : 'person-masked', resourceId: person._id, personKeys: [person._id] });
     return profile;
   });
 }

@@ -60,7 +60,12 @@ export function checkRows(context: RowCheckContext, job: RowJob): RowOutcome[] {
       const event = normalizeEvent(context.registry, context.pseudonymizer, client, job.eventType, json, now);
       return { row, prepared: prepareEvent(context, job.eventType, event.value, { headers: job.headers }) };
     } catch (error) {
-      return { row, problem: problemOf(error) };
+      try {
+        return { row, problem: problemOf(error) };
+      } catch {
+        // Not a rule the row breaks but a failure checking it: reported for this row, never a lost file.
+        return { row, problem: { code: 'EXCH_INVALID_ROW', field: '(row)', rule: `could not be checked: ${error instanceof Error ? error.message : String(error)}` } };
+      }
     }
   });
 }

@@ -46,6 +46,9 @@ export interface RowWorkersOptions {
 export class RowWorkers {
   private readonly lanes: Lane[];
   private readonly inline: RowCheckContext;
+  private readonly setup: RowWorkerSetup;
+  /** Workers that died and were started again (for the operators). */
+  restarts = 0;
   private next = 0;
   private closed = false;
 
@@ -57,8 +60,8 @@ export class RowWorkers {
       const key = options.keyring.key(keyId);
       if (key) keys[keyId] = key;
     }
-    const setup: RowWorkerSetup = { catalog: options.registry.catalog, keys, activeKeyId: options.keyring.activeKeyId, pseudonymKey: pseudonymizerKey(options.pseudonymizer), source: options.source };
-    this.lanes = Array.from({ length: options.threads }, () => this.startLane(setup));
+    this.setup = { catalog: options.registry.catalog, keys, activeKeyId: options.keyring.activeKeyId, pseudonymKey: pseudonymizerKey(options.pseudonymizer), source: options.source };
+    this.lanes = Array.from({ length: options.threads }, (_, index) => this.startLane(index));
   }
 
   /** How many jobs may usefully be in flight at once. */
@@ -66,8 +69,9 @@ export class RowWorkers {
     return Math.max(1, this.lanes.length);
   }
 
-  private startLane(setup: RowWorkerSetup): Lane {
-    const worker = new Worker(workerUrl(), { workerData: setup });
+  /** Starts the worker of lane `index`; one that dies fails its jobs in hand and is started again. */
+  private startLane(index: number): Lane {
+    const worker = new Worker(workerUrl(), { workerData: this.setup });
     worker.unref();
     const lane: Lane = { worker, waiting: [], failure: undefined };
     worker.on('message', (answer: RowWorkerAnswer) => {
@@ -81,7 +85,10 @@ export class RowWorkers {
     };
     worker.on('error', fail);
     worker.on('exit', (code) => {
-      if (!this.closed) fail(new Error(`an upload worker thread exited (code ${String(code)})`));
+      if (this.closed) return;
+      fail(new Error(`an upload worker thread exited (code ${String(code)})`));
+      this.restarts += 1;
+      this.lanes[index] = this.startLane(index);
     });
     return lane;
   }

@@ -100,9 +100,12 @@ export async function receiveContent(deps: ExchangeDeps, principal: Principal, i
   const schemaType: unknown = deps.registry.event(upload.eventType).type;
   const hash = createHash('sha256');
   let bytes = 0;
+  /** Whether the body so far ends with a newline (its last line is whole). */
+  const tail = { newline: false };
   body.on('data', (chunk: Buffer) => {
     hash.update(chunk);
     bytes += chunk.length;
+    if (chunk.length > 0) tail.newline = chunk[chunk.length - 1] === 0x0a;
   });
   const lines = createInterface({ input: body, crlfDelay: Infinity });
 
@@ -188,28 +191,45 @@ export async function receiveContent(deps: ExchangeDeps, principal: Principal, i
     while (checking.length > 2 * deps.rowWorkers.parallelism) await take(await (checking.shift() ?? Promise.resolve([])));
   };
 
-  let broken: Error | undefined;
-  try {
-    for await (const text of lines) {
-      line += 1;
-      if (upload.format === 'CSV' && line === 1) {
-        try {
-          columns = csvColumns(text.replace(/^\uFEFF/u, ''), schemaType);
-        } catch (error) {
-          if (!(error instanceof CsvProblem)) throw error;
-          throw exchangeError('EXCH_INVALID_CSV_HEADER', `CSV 表头无效 (line 1: ${error.field} ${error.rule})`, { field: error.field, rule: error.rule, row: 1 });
-        }
-        continue;
+  /** One line of the file, in order. A failed row check or a bad CSV header ends the request at once. */
+  const accept = async (text: string): Promise<void> => {
+    line += 1;
+    if (upload.format === 'CSV' && line === 1) {
+      try {
+        columns = csvColumns(text.replace(/^\uFEFF/u, ''), schemaType);
+      } catch (error) {
+        if (!(error instanceof CsvProblem)) throw error;
+        throw exchangeError('EXCH_INVALID_CSV_HEADER', `CSV 表头无效 (line 1: ${error.field} ${error.rule})`, { field: error.field, rule: error.rule, row: 1 });
       }
-      if (line <= upload.rowsCommitted || text.trim() === '') continue;
-      stretch.push({ row: line, text });
-      if (stretch.length >= STRETCH_ROWS) await dispatch();
+      return;
     }
-  } catch (error) {
-    // The connection broke: what arrived whole is still checked and committed, batch by batch,
-    // then the transfer fails (the last batch, not full, waits for the resumed transfer).
-    broken = error instanceof Error ? error : new Error(String(error));
+    if (line <= upload.rowsCommitted || text.trim() === '') return;
+    stretch.push({ row: line, text });
+    if (stretch.length >= STRETCH_ROWS) await dispatch();
+  };
+
+  // Only the body stream's own failure is a broken transfer; the last line waits until it is known
+  // to be whole (the body ended with a newline, or arrived complete), so a cut-off row is never
+  // checked as if it were the sender's.
+  const iterator = lines[Symbol.asyncIterator]();
+  let held: string | undefined;
+  let broken: Error | undefined;
+  for (;;) {
+    let next: IteratorResult<string>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(String(error));
+      break;
+    }
+    if (next.done === true) break;
+    if (held !== undefined) await accept(held);
+    held = next.value;
   }
+  const complete = broken === undefined && !transfer.aborted() && (transfer.declaredBytes === undefined || bytes === transfer.declaredBytes);
+  if (held !== undefined && (complete || tail.newline)) await accept(held);
+  // What arrived whole is checked and committed, batch by batch (the last batch, not full, waits
+  // for the resumed transfer when the transfer broke).
   await dispatch();
   for (let pending = checking.shift(); pending !== undefined; pending = checking.shift()) await take(await pending);
   await committing;
