@@ -11,6 +11,7 @@
  * the new batch, never lost, never carried twice.
  */
 import type { Connection, mongo } from 'mongoose';
+import { duplicateIndexes } from './repository.js';
 
 export interface Claim {
   /** The item's stable key. */
@@ -20,18 +21,6 @@ export interface Claim {
   at: Date;
 }
 
-/** The positions of the duplicate-key failures of an unordered bulk insert (undefined: another error). */
-function duplicateIndexes(error: unknown): Set<number> | undefined {
-  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return undefined;
-  const writeErrors: unknown = error.writeErrors;
-  const list: unknown[] = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
-  const indexes = new Set<number>();
-  for (const item of list) {
-    if (typeof item !== 'object' || item === null || !('code' in item) || item.code !== 11_000 || !('index' in item) || typeof item.index !== 'number') return undefined;
-    indexes.add(item.index);
-  }
-  return indexes;
-}
 
 export class ClaimStore {
   private readonly claims: mongo.Collection<Claim>;

@@ -54,9 +54,14 @@ declare module 'fastify' {
   }
 }
 
-/** JSON with object keys sorted, so `{a,b}` and `{b,a}` are the same request. */
+/**
+ * JSON with object keys sorted at every level and no whitespace, so `{a,b}` and `{b,a}` are the
+ * same request (also the bytes a receipt signature covers, and what a content checksum hashes).
+ * Dates as JSON.stringify writes them (ISO-8601).
+ */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, item]) => item !== undefined)

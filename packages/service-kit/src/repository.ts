@@ -8,7 +8,7 @@
  * `ELDER_NOT_FOUND`, ...), so its README lists every code it answers with.
  */
 import type { PreparedEvent } from '@minzheng/event-bus/publisher';
-import type { Model } from 'mongoose';
+import type { Model, mongo } from 'mongoose';
 import { ServiceError } from './errors.js';
 import { outboxFields, withOutbox, type OutboxEntry } from './outbox.js';
 
@@ -36,6 +36,37 @@ export function regionScope(jurisdiction: string): { $gte: string; $lt: string }
 /** MongoDB's duplicate-key error (FerretDB answers with the same code). */
 export function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 11_000;
+}
+
+/**
+ * The positions of the duplicate-key failures of an unordered bulk write (`insertMany`,
+ * `bulkWrite`); undefined when it failed otherwise, or failed for any other reason too.
+ */
+export function duplicateIndexes(error: unknown): Set<number> | undefined {
+  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return undefined;
+  const writeErrors: unknown = error.writeErrors;
+  const list: unknown[] = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
+  const indexes = new Set<number>();
+  for (const item of list) {
+    if (typeof item !== 'object' || item === null || !('code' in item) || item.code !== 11_000 || !('index' in item) || typeof item.index !== 'number') return undefined;
+    indexes.add(item.index);
+  }
+  return indexes;
+}
+
+/**
+ * Inserts documents with one unordered `insertMany`; those whose `_id` exists already are left as
+ * they are (a replay, a re-sent row). Any other failure is thrown. Returns how many were new.
+ */
+export async function insertNew<T extends { _id: string }>(collection: mongo.Collection<T>, documents: readonly T[]): Promise<number> {
+  if (documents.length === 0) return 0;
+  try {
+    return (await collection.insertMany(documents as mongo.OptionalUnlessRequiredId<T>[], { ordered: false })).insertedCount;
+  } catch (error) {
+    const duplicates = duplicateIndexes(error);
+    if (duplicates === undefined) throw error;
+    return documents.length - duplicates.size;
+  }
 }
 
 /** Told after every write that appended events, so the outbox relay can look the document up by id. */

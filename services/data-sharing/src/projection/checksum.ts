@@ -5,6 +5,7 @@
  * checksums, whatever order or how many times the events were applied.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@minzheng/service-kit/idempotency';
 import type { Connection } from 'mongoose';
 import { aadOf } from './fold.js';
 import type { AttributeFact, SubjectKind } from './model.js';
@@ -14,16 +15,6 @@ export interface CollectionChecksum {
   readonly sha256: string;
 }
 
-/** JSON with object keys sorted at every level and no whitespace. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** Turns a stored document into its content: no version or write token, personal values in clear. */
 export type Decrypter = (token: string, aad: string) => string;

@@ -18,7 +18,8 @@ import { contributionsOf } from './contributions.js';
 import type { FoldCrypto } from './fold.js';
 import type { Contribution, Scalar } from './model.js';
 import type { Precedence } from './precedence.js';
-import { Projector, insertNew } from './projector.js';
+import { insertNew } from '@minzheng/service-kit/repository';
+import { Projector } from './projector.js';
 import { SummaryRefresher } from './refresher.js';
 
 /** Event types stored only as signals (no timeline entry): readings arrive every hour per meter. */

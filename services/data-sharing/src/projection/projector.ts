@@ -10,6 +10,7 @@
  * Markers go first: a crash between the two inserts leaves a marker whose contribution is missing
  * (the refresher recomputes from what is there; the replay adds the contribution and its marker).
  */
+import { insertNew } from '@minzheng/service-kit/repository';
 import type { Connection, mongo } from 'mongoose';
 import { storedContribution, subjectPrefix, type FoldCrypto, type SubjectSummaryDocument } from './fold.js';
 import type { Contribution, StoredContribution, SubjectKind } from './model.js';
@@ -32,19 +33,6 @@ export interface ProjectorMetrics {
   contributionsAlreadyThere: number;
 }
 
-/** Inserts documents; those whose `_id` exists are left as they are. Returns how many were new. */
-export async function insertNew<T extends { _id: string }>(collection: mongo.Collection<T>, documents: readonly T[]): Promise<number> {
-  if (documents.length === 0) return 0;
-  try {
-    const result = await collection.insertMany(documents as mongo.OptionalUnlessRequiredId<T>[], { ordered: false });
-    return result.insertedCount;
-  } catch (error) {
-    const writeErrors: unknown = typeof error === 'object' && error !== null && 'writeErrors' in error ? error.writeErrors : undefined;
-    const list: unknown[] = Array.isArray(writeErrors) ? writeErrors : writeErrors === undefined ? [] : [writeErrors];
-    if (list.length === 0 || !list.every((item) => typeof item === 'object' && item !== null && 'code' in item && item.code === 11_000)) throw error;
-    return documents.length - list.length;
-  }
-}
 
 export class Projector {
   readonly metrics: ProjectorMetrics = { events: 0, contributionsWritten: 0, contributionsAlreadyThere: 0 };

@@ -8,6 +8,7 @@
  *
  * A subject marked by many events in a row is recomputed once per pass, not once per event.
  */
+import { duplicateIndexes } from '@minzheng/service-kit/repository';
 import type { Connection, mongo } from 'mongoose';
 import { SAFE_ID_RANGE, aggregate, subjectPrefix, summaryDocument, type SubjectSummaryDocument } from './fold.js';
 import type { StoredContribution, SubjectKind } from './model.js';
@@ -153,9 +154,7 @@ export class SummaryRefresher {
         await this.summaries[kind].bulkWrite(writes, { ordered: false });
       } catch (error) {
         // A summary from as many or more contributions is there already: the upsert met its `_id`.
-        const writeErrors: unknown = typeof error === 'object' && error !== null && 'writeErrors' in error ? error.writeErrors : undefined;
-        const errors: unknown[] = Array.isArray(writeErrors) ? writeErrors : writeErrors === undefined ? [] : [writeErrors];
-        if (errors.length === 0 || !errors.every((item) => typeof item === 'object' && item !== null && 'code' in item && item.code === 11_000)) throw error;
+        if (duplicateIndexes(error) === undefined) throw error;
       }
     }
     // A marker whose contribution was not there yet stays for the next pass.

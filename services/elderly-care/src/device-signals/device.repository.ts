@@ -5,7 +5,7 @@
  */
 import type { PreparedEvent } from '@minzheng/event-bus/publisher';
 import { outboxFields } from '@minzheng/service-kit/outbox';
-import { isDuplicateKey, type OutboxNudge } from '@minzheng/service-kit/repository';
+import { isDuplicateKey, type OutboxNudge, duplicateIndexes } from '@minzheng/service-kit/repository';
 import type { Connection, mongo } from 'mongoose';
 import { CLAIMS_COLLECTION, deviceBatchModel, type StoredClaim, type StoredDeviceBatch } from './device-batch.schema.js';
 import { deviceModel, type StoredDevice } from './device.schema.js';
@@ -136,15 +136,3 @@ export class DeviceRepository {
   }
 }
 
-/** The indexes of the documents an unordered insertMany refused as duplicates; undefined when any failure was something else. */
-function duplicateIndexes(error: unknown): Set<number> | undefined {
-  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return undefined;
-  const writeErrors: unknown = error.writeErrors;
-  const list: unknown[] = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
-  const indexes = new Set<number>();
-  for (const item of list) {
-    if (typeof item !== 'object' || item === null || !('code' in item) || item.code !== 11_000 || !('index' in item) || typeof item.index !== 'number') return undefined;
-    indexes.add(item.index);
-  }
-  return indexes;
-}

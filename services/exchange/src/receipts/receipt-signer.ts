@@ -5,6 +5,7 @@
  * signature covers the receipt's canonical JSON (keys sorted, no whitespace, `signature` left out),
  * so anyone with the public key (`GET /receipt-keys`) can check it and any change breaks it.
  */
+import { canonicalJson } from '@minzheng/service-kit/idempotency';
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 
 export interface ReceiptKey {
@@ -37,15 +38,8 @@ export function parseReceiptKeys(raw: string, variable = 'MZ_RECEIPT_KEYS'): Rec
   return { keys };
 }
 
-/** JSON with object keys sorted at every level and no whitespace: the bytes a signature covers. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+/** The bytes a signature covers: the kit's canonical JSON (keys sorted at every level, no whitespace). */
+export { canonicalJson };
 
 export interface ReceiptBody {
   readonly receiptId: string;

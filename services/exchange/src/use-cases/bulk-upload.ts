@@ -31,7 +31,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Principal } from '@minzheng/service-kit/auth';
 import { currentTraceHeaders, type PreparedEvent } from '@minzheng/event-bus/publisher';
-import { isDuplicateKey } from '@minzheng/service-kit/repository';
+import { insertNew, isDuplicateKey } from '@minzheng/service-kit/repository';
 import type { Logger } from 'pino';
 import type { ExchangeDeps } from '../deps.js';
 import { exchangeError } from '../errors.js';
@@ -137,12 +137,8 @@ export async function receiveContent(deps: ExchangeDeps, principal: Principal, i
         if (!isDuplicateKey(error)) throw error;
       }
     }
-    if (batch.problems.length > 0) {
-      await deps.uploadErrors.insertMany(batch.problems, { ordered: false, lean: true }).catch((error: unknown) => {
-        // Recorded by an earlier attempt (a resumed transfer): the same `_id`, the same problem.
-        if (!(typeof error === 'object' && error !== null && 'writeErrors' in error)) throw error;
-      });
-    }
+    // Recorded by an earlier attempt (a resumed transfer): the same `_id`, the same problem.
+    await insertNew(deps.uploadErrors.db.collection<StoredUploadError>(deps.uploadErrors.collection.collectionName), batch.problems);
     totals = { accepted: totals.accepted + fresh.length, duplicates: totals.duplicates + batch.rows.length - fresh.length, rejected: totals.rejected + batch.rejected };
     const progressed = Math.floor(batch.lastRow / 10_000) !== Math.floor(committed / 10_000);
     committed = batch.lastRow;
