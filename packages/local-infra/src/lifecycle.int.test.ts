@@ -32,7 +32,8 @@ async function isolatedConfig(): Promise<InfraConfig> {
       MZ_KAFKA_PORT: kafka,
       MZ_KAFKA_CONTROLLER_PORT: controller,
       MZ_FERRETDB_PORT: ferretdb,
-      MZ_KAFKA_HEAP: '256m',
+      // 256m ran out of memory at start on the 2-core build machine (2026-12-06)
+      MZ_KAFKA_HEAP: '512m',
     },
     shared.root,
   );

@@ -106,8 +106,9 @@ describe('GET /public/campaigns/:id', () => {
     const donor = { idNumber: idNumber('1980-08-08', 'M'), name: '王建国' };
     const person = { idNumber: idNumber('1955-05-05', 'F'), name: '林秀梅' };
     await donate(service, campaignId, 300_000, { donorKind: 'INDIVIDUAL', donor, receivedDate: '2026-10-02' });
-    await donate(service, campaignId, 200_000, { donorKind: 'ENTERPRISE', donorOrganisationName: '某某实业有限公司' });
-    const paid = await disburse(service, campaignId, { recipient: person, regionCode: '442000001001', aidKind: 'MAJOR_ILLNESS', amountFen: 150_000, householdId: 'HH-PUBLIC' });
+    // Dates given (not today), so the months below hold whatever day the test runs.
+    await donate(service, campaignId, 200_000, { donorKind: 'ENTERPRISE', donorOrganisationName: '某某实业有限公司', receivedDate: '2026-11-03' });
+    const paid = await disburse(service, campaignId, { recipient: person, regionCode: '442000001001', aidKind: 'MAJOR_ILLNESS', amountFen: 150_000, householdId: 'HH-PUBLIC', disbursedDate: '2026-11-04' });
     const donorKey = (await service.app.inject({ url: `/campaigns/${campaignId}/donations`, headers: await bearer(service, ['analyst']) })).json<{ items: { donor: { personKey: string } | null }[] }>().items.find((item) => item.donor !== null)?.donor?.personKey;
     const recipientKey = paid.json<{ recipient: { personKey: string } }>().recipient.personKey;
 
