@@ -170,7 +170,7 @@ try {
     for (const contribution of contributionsOf(event.eventType, event.value)) {
       await new Contributions(storedContribution(contribution, crypto)).save();
       const stored = await subjectContributions(naiveDb.collection('contributions'), contribution.kind, contribution.key);
-      const summary = summaryDocument(aggregate(contribution.kind, contribution.key, stored, DEFAULT_PRECEDENCE));
+      const summary = summaryDocument(aggregate(contribution.kind, contribution.key, stored, DEFAULT_PRECEDENCE), DEFAULT_PRECEDENCE);
       const Model = Summaries[contribution.kind];
       const found = await Model.findById(contribution.key);
       if (found === null) await new Model(summary).save();

@@ -234,6 +234,26 @@ const BY_TYPE: Readonly<Record<string, Mapper>> = {
   'assistance.enrolment-started': enrolmentStep('START', (body) => ({ sourceId: String(body.enrolmentId), program: String(body.program), effectiveDate: String(body.startDate), monthlyAmountFen: num(body.monthlyAmountFen), coveredMembers: covered(body), standardVersionId: str(body.standardVersionId), detail: str(body.supportMode) })),
   'assistance.enrolment-changed': enrolmentStep('CHANGE', (body) => ({ sourceId: String(body.enrolmentId), program: String(body.program), effectiveDate: String(body.effectiveFrom), monthlyAmountFen: num(body.newMonthlyAmountFen), coveredMembers: covered(body), standardVersionId: str(body.standardVersionId), detail: str(body.changeKind) })),
   'assistance.enrolment-ended': enrolmentStep('END', (body) => ({ sourceId: String(body.enrolmentId), program: String(body.program), effectiveDate: String(body.endDate), monthlyAmountFen: num(body.gradualExitMonthlyAmountFen), coveredMembers: null, standardVersionId: null, detail: str(body.endReason) })),
+  // 经济状况核对: the figures the income and expenditure rules compare (the rigid expenditures summed by kind).
+  'assistance.economic-check-completed': (draft, body, envelope) => {
+    const rigid: Record<string, number> = { MEDICAL: 0, EDUCATION: 0, DISABILITY_REHABILITATION: 0, DISASTER: 0, ACCIDENT: 0, OTHER: 0 };
+    for (const item of Array.isArray(body.rigidExpenditures) ? body.rigidExpenditures : []) {
+      if (isObject(item) && typeof item.kind === 'string') rigid[item.kind] = (rigid[item.kind] ?? 0) + (num(item.amountFen) ?? 0);
+    }
+    const value = {
+      purpose: str(body.purpose),
+      periodFrom: str(body.periodFrom),
+      periodTo: str(body.periodTo),
+      householdSize: num(body.householdSize),
+      monthlyIncomePerCapitaFen: num(body.monthlyIncomePerCapitaFen),
+      annualDisposableIncomeFen: num(body.annualDisposableIncomeFen),
+      rigidExpenditureFen: Object.values(rigid).reduce((sum, amount) => sum + amount, 0),
+      medicalExpenditureFen: rigid.MEDICAL ?? 0,
+      educationExpenditureFen: rigid.EDUCATION ?? 0,
+    };
+    if (envelope.household !== null) draft.fact('household', envelope.household.householdId, 'economicCheck', value);
+    else if (envelope.person !== null) draft.fact('person', envelope.person.personKey, 'economicCheck', value);
+  },
   'assistance.household-composition-recorded': (draft, body, envelope) => {
     const members = (Array.isArray(body.members) ? body.members : []).filter((member): member is Json & { person: PersonRef } => isObject(member) && isPersonRef(member.person));
     for (const member of members) {

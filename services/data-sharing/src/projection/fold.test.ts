@@ -154,7 +154,7 @@ describe('the projection of events into persons and households', () => {
     const again = project([...contributions, ...contributions.filter((contribution) => contribution.key === `pk-${ELDER}`)]);
     expect(again.get(`person:pk-${ELDER}`)).toEqual(elder);
     // The summary search reads: everything but facts and timeline, with the number of contributions.
-    const summary = summaryDocument(elder);
+    const summary = summaryDocument(elder, DEFAULT_PRECEDENCE);
     expect(summary).toMatchObject({ _id: `pk-${ELDER}`, contributions: events.length, current: elder.current });
     expect(summary).not.toHaveProperty('facts');
   });

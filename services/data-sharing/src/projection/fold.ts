@@ -10,6 +10,7 @@
  */
 import type { AttributeFact, Contribution, StoredContribution, StoredSubject, SubjectKind } from './model.js';
 import type { Precedence } from './precedence.js';
+import { ruleInputsOf, type RuleInputs } from '../rules/inputs.js';
 import { byBusinessTime, summaryOf } from './view.js';
 
 export interface FoldCrypto {
@@ -103,9 +104,11 @@ export function aggregate(kind: SubjectKind, key: string, stored: readonly Store
  * and the timeline, with the number of contributions it was computed from (a newer summary has
  * more; an older one never replaces it).
  */
-export type SubjectSummaryDocument = Omit<StoredSubject, 'facts' | 'timeline' | 'applied'> & { contributions: number };
+export type SubjectSummaryDocument = Omit<StoredSubject, 'facts' | 'timeline' | 'applied'> & { contributions: number; ruleInputs: RuleInputs };
 
-export function summaryDocument(subject: StoredSubject): SubjectSummaryDocument {
-  const { facts: _facts, timeline: _timeline, applied, ...rest } = subject;
-  return { ...rest, contributions: applied.length };
+export function summaryDocument(subject: StoredSubject, precedence: Precedence): SubjectSummaryDocument {
+  const { facts, timeline, applied, ...rest } = subject;
+  // The event that first named the subject (business order): the source of what the ID number says.
+  const identity = [...facts, ...timeline].sort(byBusinessTime)[0] ?? null;
+  return { ...rest, contributions: applied.length, ruleInputs: ruleInputsOf(subject, precedence, subject.kind === 'person' ? identity : null) };
 }

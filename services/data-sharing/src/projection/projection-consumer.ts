@@ -43,13 +43,30 @@ export interface ProjectionConsumerOptions {
   readonly attempts?: number;
 }
 
-interface StoredEventRecord {
+export interface StoredEventRecord {
   _id: string;
   eventType: string;
   department: string;
   occurredAt: string;
   subjectKey: string | null;
+  /** The regions the event is about (deepest codes): a standard's region, a disaster's affected areas, else the envelope's. */
+  regionCodes: string[];
   summary: Record<string, Scalar>;
+}
+
+interface RegionLike {
+  readonly countyCode?: unknown;
+  readonly townCode?: unknown;
+  readonly villageCode?: unknown;
+}
+const deepestCode = (region: RegionLike): string | null => {
+  for (const code of [region.villageCode, region.townCode, region.countyCode]) if (typeof code === 'string' && code !== '') return code;
+  return null;
+};
+
+function regionCodesOf(body: Record<string, unknown>, envelopeRegion: RegionLike): string[] {
+  const regions = Array.isArray(body.affectedRegions) ? (body.affectedRegions as RegionLike[]) : body.region !== null && typeof body.region === 'object' ? [body.region as RegionLike] : [envelopeRegion];
+  return [...new Set(regions.map(deepestCode).filter((code): code is string => code !== null))].sort();
 }
 
 const scalarSummary = (value: unknown): Record<string, Scalar> => {
@@ -64,7 +81,7 @@ const scalarSummary = (value: unknown): Record<string, Scalar> => {
 };
 
 function recordOf(event: ConsumedEvent): StoredEventRecord {
-  const envelope = (event.value as { envelope: { occurredAt: Date; source: { department: string }; person: { personKey: string } | null; household: { householdId: string } | null } }).envelope;
+  const envelope = (event.value as { envelope: { occurredAt: Date; source: { department: string }; region: RegionLike; person: { personKey: string } | null; household: { householdId: string } | null } }).envelope;
   const { envelope: _envelope, ...body } = event.value as Record<string, unknown>;
   return {
     _id: event.eventId,
@@ -72,6 +89,7 @@ function recordOf(event: ConsumedEvent): StoredEventRecord {
     department: envelope.source.department,
     occurredAt: envelope.occurredAt.toISOString(),
     subjectKey: envelope.household?.householdId ?? envelope.person?.personKey ?? null,
+    regionCodes: regionCodesOf(body, envelope.region),
     // The non-personal scalar fields only (the record is about nobody in particular).
     summary: Object.fromEntries(Object.entries(scalarSummary(body)).filter(([name]) => !/phone|description|note|name/iu.test(name))),
   };

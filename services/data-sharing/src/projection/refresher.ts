@@ -141,7 +141,7 @@ export class SummaryRefresher {
         list.slice(start, start + concurrency).map(async ({ kind, key }) => {
           const stored = await subjectContributions(this.contributions, kind, key);
           for (const item of stored) covered.add(`${subjectPrefix(kind, key)}${item.eventId}`);
-          if (stored.length > 0) documents.push({ kind, document: summaryDocument(aggregate(kind, key, stored, this.precedence)) });
+          if (stored.length > 0) documents.push({ kind, document: summaryDocument(aggregate(kind, key, stored, this.precedence), this.precedence) });
         }),
       );
     }
