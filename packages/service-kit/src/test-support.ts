@@ -57,6 +57,10 @@ export interface ServiceHarness {
   readonly keyring: Keyring;
   readonly kafka: ReturnType<typeof createKafka>;
   readonly pseudonymizer: Pseudonymizer;
+  /** The publisher the service's app was given (its outbox events go through it). */
+  readonly servicePublisher: EventPublisher;
+  /** The service's clock (what `setNow` set, else the real time). */
+  now(): Date;
   token(roles: Role[], jurisdiction?: string, subject?: string, expiresInSeconds?: number): Promise<string>;
   /** Sets the service's clock (`undefined`: the real time again). Tokens keep the real time. */
   setNow(instant: string | undefined): void;
@@ -94,6 +98,8 @@ export async function startServiceHarness(options: HarnessOptions): Promise<Serv
     keyring,
     kafka,
     pseudonymizer,
+    servicePublisher: publisher,
+    now: () => clock ?? new Date(),
     token: (roles, jurisdiction = '442000', subject = 'u-1', expiresInSeconds) => signToken(jwtKeys, { subject, roles, jurisdiction, ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }) }),
     setNow: (instant) => {
       clock = instant === undefined ? undefined : new Date(instant);

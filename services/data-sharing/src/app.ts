@@ -16,14 +16,50 @@ import { auditRoutes } from './routes/audit.js';
 import { householdRoutes } from './routes/households.js';
 import { personRoutes } from './routes/persons.js';
 import { statisticsRoutes } from './routes/statistics.js';
+import { flagRoutes } from './routes/flags.js';
+import { ruleRoutes } from './routes/rules.js';
+import type { EventPublisher } from '@minzheng/event-bus/publisher';
+import type { Keyring } from '@minzheng/identity/field-crypto';
+import type { OutboxNudge } from '@minzheng/service-kit/repository';
+import { FlagRepository } from './flags/flag.repository.js';
+import { FLAGS } from './flags/flag.schema.js';
+import { RULES } from './rules/definitions.js';
+import { RuleEngine } from './rules/engine.js';
+import { DEFAULT_PARAMETERS, type RuleParameters } from './rules/parameters.js';
+import { ReferenceBook } from './rules/reference.js';
+import { Screener } from './rules/screener.js';
 
 export const SERVICE_VERSION = '0.1.0';
 
-/** No outbox yet (flags, issue 8, will have one). */
-export const OUTBOX_COLLECTIONS = [] as const;
+/** The flags carry their events in an outbox (the kit's relay publishes them). */
+export const OUTBOX_COLLECTIONS = [FLAGS] as const;
+
+export interface ScreenerInput {
+  readonly connection: Connection;
+  readonly publisher: EventPublisher;
+  readonly keyring: Keyring;
+  readonly nudge?: OutboxNudge;
+  readonly now?: () => Date;
+  readonly parameters?: RuleParameters;
+}
+
+/** The 政策找人 screener over a database: the compiled rules, the reference book, the flags store. */
+export function createScreener(input: ScreenerInput): Screener {
+  const parameters = input.parameters ?? DEFAULT_PARAMETERS;
+  return new Screener({
+    connection: input.connection,
+    engine: new RuleEngine(RULES, parameters),
+    reference: new ReferenceBook(),
+    parameters,
+    flags: new FlagRepository(input.connection, input.publisher, input.nudge),
+    keyring: input.keyring,
+    now: input.now ?? (() => new Date()),
+  });
+}
 
 export async function ensureIndexes(connection: Connection): Promise<void> {
   // Documents are found by `_id` (FerretDB v1 indexes nothing else usefully); the audit's reads are by person.
+  // Flags: by slot `_id`, by flag id through `flag_ids`.
   await connection.collection('access_audit').createIndexes([{ key: { personKeys: 1, at: -1 } }]);
 }
 
@@ -31,6 +67,7 @@ export interface DataSharingAppOptions extends ServiceAppInput {
   readonly precedence?: Precedence;
   /** Statistics cells below this count are shown as "<N" to analysts (`MZ_SMALL_CELL_THRESHOLD`, default 5). */
   readonly smallCellThreshold?: number;
+  readonly ruleParameters?: RuleParameters;
 }
 
 export function buildDeps(options: DataSharingAppOptions): DataSharingDeps {
@@ -43,6 +80,8 @@ export function buildDeps(options: DataSharingAppOptions): DataSharingDeps {
     precedence: options.precedence ?? DEFAULT_PRECEDENCE,
     audit: new AccessAudit(options.connection),
     now: options.now ?? (() => new Date()),
+    flags: new FlagRepository(options.connection, options.publisher, options.nudge),
+    ruleParameters: options.ruleParameters ?? DEFAULT_PARAMETERS,
   };
 }
 
@@ -62,6 +101,8 @@ export async function buildDataSharingApp(options: DataSharingAppOptions): Promi
       { name: 'households', description: '家庭画像 (households)' },
       { name: 'statistics', description: '统计与覆盖率（小格抑制） (statistics and coverage, small cells suppressed)' },
       { name: 'audit', description: '访问审计 (access audit)' },
+      { name: 'flags', description: '政策找人线索：查看、确认、办结 (flags of the detection rules)' },
+      { name: 'rules', description: '政策找人规则与参数 (detection rules and parameters)' },
     ],
   });
   const deps = buildDeps(options);
@@ -69,5 +110,7 @@ export async function buildDataSharingApp(options: DataSharingAppOptions): Promi
   householdRoutes(app, deps);
   statisticsRoutes(app, deps, options.smallCellThreshold ?? 5);
   auditRoutes(app, deps);
+  flagRoutes(app, deps);
+  ruleRoutes(app, deps);
   return app;
 }

@@ -3,6 +3,8 @@ import type { Keyring } from '@minzheng/identity/field-crypto';
 import type { AccessAudit } from '@minzheng/service-kit/audit';
 import type { Connection, mongo } from 'mongoose';
 import type { Precedence } from './projection/precedence.js';
+import type { FlagRepository } from './flags/flag.repository.js';
+import type { RuleParameters } from './rules/parameters.js';
 import type { SubjectSummaryDocument } from './projection/fold.js';
 import type { StoredContribution } from './projection/model.js';
 
@@ -18,4 +20,6 @@ export interface DataSharingDeps {
   readonly precedence: Precedence;
   readonly audit: AccessAudit;
   readonly now: () => Date;
+  readonly flags: FlagRepository;
+  readonly ruleParameters: RuleParameters;
 }

@@ -10,7 +10,7 @@ const telemetry = startTelemetry({ serviceName: 'data-sharing' });
 const { loadServiceConfig, runService } = await import('@minzheng/service-kit/service');
 const { configSpec } = await import('./config.js');
 const config = loadServiceConfig('data-sharing', configSpec);
-const { OUTBOX_COLLECTIONS, buildDataSharingApp, ensureIndexes } = await import('./app.js');
+const { OUTBOX_COLLECTIONS, buildDataSharingApp, createScreener, ensureIndexes } = await import('./app.js');
 const { ProjectionConsumer } = await import('./projection/projection-consumer.js');
 const { foldCrypto } = await import('./projection/crypto.js');
 
@@ -33,9 +33,10 @@ await runService({
       topics: config.MZ_PROJECTION_TOPICS,
       batchSize: config.MZ_PROJECTION_BATCH,
       logger: runtime.logger,
+      ...(config.MZ_RULES ? { screener: createScreener({ ...runtime.app, parameters: config.MZ_RULE_PARAMETERS }) } : {}),
     });
     await consumer.start();
     return [{ readiness: { projection: () => consumer.ready() }, stop: () => consumer.stop() }];
   },
-  build: (runtime) => buildDataSharingApp({ ...runtime.app, precedence: config.MZ_SOURCE_PRECEDENCE, smallCellThreshold: config.MZ_SMALL_CELL_THRESHOLD }),
+  build: (runtime) => buildDataSharingApp({ ...runtime.app, precedence: config.MZ_SOURCE_PRECEDENCE, smallCellThreshold: config.MZ_SMALL_CELL_THRESHOLD, ruleParameters: config.MZ_RULE_PARAMETERS }),
 });

@@ -21,6 +21,8 @@ import type { Precedence } from './precedence.js';
 import { insertNew } from '@minzheng/service-kit/repository';
 import { Projector } from './projector.js';
 import { SummaryRefresher } from './refresher.js';
+import { REFERENCE_EVENT_TYPES } from '../rules/reference.js';
+import type { Screener } from '../rules/screener.js';
 
 /** Event types stored only as signals (no timeline entry): readings arrive every hour per meter. */
 export const SIGNAL_ONLY_EVENT_TYPES = new Set(['water.meter-reading-recorded']);
@@ -41,7 +43,12 @@ export interface ProjectionConsumerOptions {
   readonly batchSize?: number;
   readonly logger?: ConsumerOptions['logger'];
   readonly attempts?: number;
+  /** Runs the 政策找人 rules on every refreshed subject, and re-screens after a standard or disaster (absent: no rules, e.g. a rebuild). */
+  readonly screener?: Screener;
 }
+
+/** The platform's own outputs (flags, alerts) are not facts about persons: never projected (their topics are not read; a shared test topic carries them too). */
+const isOwnOutput = (eventType: string): boolean => eventType.startsWith('data-sharing.') || eventType.startsWith('alerting.');
 
 export interface StoredEventRecord {
   _id: string;
@@ -91,7 +98,8 @@ function recordOf(event: ConsumedEvent): StoredEventRecord {
     subjectKey: envelope.household?.householdId ?? envelope.person?.personKey ?? null,
     regionCodes: regionCodesOf(body, envelope.region),
     // The non-personal scalar fields only (the record is about nobody in particular).
-    summary: Object.fromEntries(Object.entries(scalarSummary(body)).filter(([name]) => !/phone|description|note|name/iu.test(name))),
+    // (A disaster's name names no person.)
+    summary: Object.fromEntries(Object.entries(scalarSummary(body)).filter(([name]) => name === 'disasterName' || !/phone|description|note|name/iu.test(name))),
   };
 }
 
@@ -100,10 +108,15 @@ export class ProjectionConsumer {
   readonly refresher: SummaryRefresher;
   private readonly consumer: EventConsumer;
   private running = false;
+  private ownOutputsSkipped = 0;
 
   constructor(private readonly options: ProjectionConsumerOptions) {
     this.projector = new Projector(options.connection, options.crypto);
-    this.refresher = new SummaryRefresher(options.connection, options.precedence, { onError: (error) => options.logger?.error({ err: error }, 'summary refresh failed; retrying') });
+    const screener = options.screener;
+    this.refresher = new SummaryRefresher(options.connection, options.precedence, {
+      onError: (error) => options.logger?.error({ err: error }, 'summary refresh failed; retrying'),
+      ...(screener === undefined ? {} : { onRefreshed: (subjects) => screener.screen(subjects) }),
+    });
     this.consumer = new EventConsumer({
       kafka: options.kafka,
       registry: options.registry,
@@ -125,6 +138,7 @@ export class ProjectionConsumer {
   }
 
   async start(): Promise<void> {
+    await this.options.screener?.reference.load(this.options.connection.collection<StoredEventRecord>('other_events'));
     this.refresher.start();
     await this.consumer.start();
     this.running = true;
@@ -148,7 +162,7 @@ export class ProjectionConsumer {
   }
 
   metrics() {
-    return { ...this.consumer.metrics(), projector: { ...this.projector.metrics }, refresher: { ...this.refresher.metrics } };
+    return { ...this.consumer.metrics(), ownOutputsSkipped: this.ownOutputsSkipped, projector: { ...this.projector.metrics }, refresher: { ...this.refresher.metrics }, ...(this.options.screener === undefined ? {} : { screener: { ...this.options.screener.metrics } }) };
   }
 
   /** Applies a batch of events (also what a rebuild runs). */
@@ -157,6 +171,10 @@ export class ProjectionConsumer {
     const signals: StoredEventRecord[] = [];
     const others: StoredEventRecord[] = [];
     for (const event of events) {
+      if (isOwnOutput(event.eventType)) {
+        this.ownOutputsSkipped += 1;
+        continue;
+      }
       if (SIGNAL_ONLY_EVENT_TYPES.has(event.eventType)) {
         signals.push(recordOf(event));
         continue;
@@ -174,5 +192,17 @@ export class ProjectionConsumer {
     await Promise.all([insertNew(connection.collection<StoredEventRecord>('signals'), signals), insertNew(connection.collection<StoredEventRecord>('other_events'), others), this.projector.apply(contributions)]);
     this.projector.metrics.events += events.length;
     this.refresher.nudge();
+    await this.rescreenFor(others);
+  }
+
+  /** A new standard re-screens every household and person on the standards; a disaster, the subjects of its areas. */
+  private async rescreenFor(records: readonly StoredEventRecord[]): Promise<void> {
+    const screener = this.options.screener;
+    const reference = records.filter((record) => (REFERENCE_EVENT_TYPES as readonly string[]).includes(record.eventType));
+    if (screener === undefined || reference.length === 0) return;
+    screener.reference.note(reference);
+    if (reference.some((record) => record.eventType === 'reference.standard-changed')) await screener.screenAll({ changed: new Set(['standard']) });
+    const areas = reference.filter((record) => record.eventType === 'emergency-management.disaster-declared').flatMap((record) => record.regionCodes);
+    if (areas.length > 0) await screener.screenAll({ changed: new Set(['disaster']), regionCodes: areas });
   }
 }

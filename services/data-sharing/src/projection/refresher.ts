@@ -23,7 +23,16 @@ export interface RefresherOptions {
   /** Pause when nothing is marked. */
   readonly idleMs?: number;
   readonly onError?: (error: unknown) => void;
+  /**
+   * Called after the summaries of a pass are written and before its markers go, with each
+   * refreshed subject and the event types that changed it (the 政策找人 screener). A failure fails
+   * the pass: its markers stay, and the next pass refreshes and hands them over again.
+   */
+  readonly onRefreshed?: (subjects: readonly { kind: SubjectKind; key: string; changed: ReadonlySet<string> }[]) => Promise<unknown>;
 }
+
+/** The event type a stored contribution came from. */
+const eventTypeOf = (item: StoredContribution): string | undefined => item.timeline?.eventType ?? item.facts[0]?.eventType ?? item.enrolments[0]?.eventType ?? item.composition?.eventType;
 
 export interface RefresherMetrics {
   passes: number;
@@ -133,6 +142,8 @@ export class SummaryRefresher {
     for (const marker of markers) subjects.set(`${marker.kind}\u0000${marker.key}`, { kind: marker.kind, key: marker.key });
     const list = [...subjects.values()];
     const documents: { kind: SubjectKind; document: SubjectSummaryDocument }[] = [];
+    const markerIds = new Set(markers.map((marker) => marker._id));
+    const changes: { kind: SubjectKind; key: string; changed: Set<string> }[] = [];
     /** Markers whose event is in what was read (a marker is written just before its contribution). */
     const covered = new Set<string>();
     const concurrency = this.options.concurrency ?? 8;
@@ -140,7 +151,14 @@ export class SummaryRefresher {
       await Promise.all(
         list.slice(start, start + concurrency).map(async ({ kind, key }) => {
           const stored = await subjectContributions(this.contributions, kind, key);
-          for (const item of stored) covered.add(`${subjectPrefix(kind, key)}${item.eventId}`);
+          const changed = new Set<string>();
+          for (const item of stored) {
+            const id = `${subjectPrefix(kind, key)}${item.eventId}`;
+            covered.add(id);
+            const type = markerIds.has(id) ? eventTypeOf(item) : undefined;
+            if (type !== undefined) changed.add(type);
+          }
+          if (stored.length > 0) changes.push({ kind, key, changed });
           if (stored.length > 0) documents.push({ kind, document: summaryDocument(aggregate(kind, key, stored, this.precedence), this.precedence) });
         }),
       );
@@ -157,6 +175,7 @@ export class SummaryRefresher {
         if (duplicateIndexes(error) === undefined) throw error;
       }
     }
+    if (this.options.onRefreshed !== undefined && changes.length > 0) await this.options.onRefreshed(changes);
     // A marker whose contribution was not there yet stays for the next pass.
     const taken = markers.filter((marker) => covered.has(marker._id)).map((marker) => marker._id);
     // In lists of 1,000: FerretDB pushes `$in` down to the index up to that length (patch 0001).

@@ -12,7 +12,7 @@
  */
 import type { SubjectSummaryDocument } from '../projection/fold.js';
 import type { FactValue, Scalar } from '../projection/model.js';
-import { chinaMonth, type Cite, type Cited, type RuleInputs } from './inputs.js';
+import { chinaMonth, latestEntry, type Cite, type Cited, type RuleInputs } from './inputs.js';
 import type { RuleParameters } from './parameters.js';
 import type { ReferenceBook } from './reference.js';
 
@@ -193,7 +193,7 @@ const uniquePrograms = (held: readonly ProgramHeld[]): string[] => [...new Set(h
 function latestOf(subjects: readonly (Screened | null)[], eventType: string): Cited<Readonly<Record<string, Scalar>>> | undefined {
   let best: Cited<Readonly<Record<string, Scalar>>> | undefined;
   for (const subject of subjects) {
-    const entry = subject?.ruleInputs.latest[eventType];
+    const entry = subject === null ? undefined : latestEntry(subject.ruleInputs, eventType);
     if (entry !== undefined && (best === undefined || entry.source.occurredAt > best.source.occurredAt)) best = entry;
   }
   return best;
@@ -279,19 +279,19 @@ export function personFacts(person: Screened, household: Screened | null, contex
   b.set('keyTarget', keyTarget, attributes.livingArrangement?.source);
   const onRoster = (living !== null && p.visitRosterLivingArrangements.includes(living)) || (economic !== null && p.visitRosterEconomicStatuses.includes(economic)) || (age !== null && age >= p.elderAgeYears && held.some((item) => item.program === 'TEKUN'));
   b.set('onVisitRoster', onRoster, attributes.livingArrangement?.source ?? attributes.economicStatus?.source);
-  const registered = inputs.latest['elderly-care.elder-registered'];
+  const registered = latestEntry(inputs, 'elderly-care.elder-registered');
   const lastMonth = previousMonth(now);
   b.set('previousMonth', lastMonth);
   b.set('rosterSinceBeforeLastMonth', registered === undefined ? null : chinaMonth(registered.source.occurredAt) < lastMonth, registered?.source);
-  b.set('visitedLastMonth', inputs.visitMonths.includes(lastMonth), inputs.latest['elderly-care.visit-recorded']?.source ?? inputs.latest['child-protection.child-director-visit-recorded']?.source);
+  b.set('visitedLastMonth', inputs.visitMonths.includes(lastMonth), latestEntry(inputs, 'elderly-care.visit-recorded')?.source ?? latestEntry(inputs, 'child-protection.child-director-visit-recorded')?.source);
 
-  const call = inputs.latest['elderly-care.emergency-call-triggered'];
+  const call = latestEntry(inputs, 'elderly-care.emergency-call-triggered');
   b.set('hoursSinceEmergencyCall', hoursSince(call?.source.occurredAt, now), call?.source);
   b.set('emergencyPressCount', typeof call?.value.pressCount === 'number' ? call.value.pressCount : null, call?.source);
-  const vital = inputs.latest['elderly-care.vital-sign-alarm-raised'];
+  const vital = latestEntry(inputs, 'elderly-care.vital-sign-alarm-raised');
   b.set('hoursSinceVitalAlarm', hoursSince(vital?.source.occurredAt, now), vital?.source);
   b.set('vitalMetric', typeof vital?.value.metric === 'string' ? vital.value.metric : null, vital?.source);
-  const offline = inputs.latest['elderly-care.device-went-offline'];
+  const offline = latestEntry(inputs, 'elderly-care.device-went-offline');
   // A device that spoke again (a call or an alarm after it went offline) is not offline.
   const spokeSince = offline !== undefined && [call, vital].some((signal) => signal !== undefined && signal.source.occurredAt > offline.source.occurredAt);
   const lastSeen = typeof offline?.value.lastSeenAt === 'string' ? offline.value.lastSeenAt : offline?.source.occurredAt;
@@ -308,9 +308,9 @@ export function personFacts(person: Screened, household: Screened | null, contex
   const pocket = outOfPocketSince(inputs, now.getTime() - 365 * DAY);
   b.set('outOfPocket12mFen', pocket.sum, ...pocket.cites);
 
-  const report = inputs.latest['child-protection.mandatory-report-received'];
+  const report = latestEntry(inputs, 'child-protection.mandatory-report-received');
   b.set('hoursSinceMandatoryReport', hoursSince(report?.source.occurredAt, now), report?.source);
-  const incident = inputs.latest['hotline-12345.incident-reported'];
+  const incident = latestEntry(inputs, 'hotline-12345.incident-reported');
   const incidentHours = hoursSince(incident?.source.occurredAt, now);
   b.set('incidentCategory', incident !== undefined && incidentHours !== null && incidentHours <= p.incidentLookbackHours && typeof incident.value.category === 'string' ? incident.value.category : null, incident?.source);
 
@@ -384,7 +384,7 @@ export function householdFacts(household: Screened, members: readonly Screened[]
       const r = subject.ruleInputs;
       for (const settlement of r.settlements) if (Date.parse(settlement.source.occurredAt) >= exitAt && (settlement.value.visitKind === 'INPATIENT' || settlement.value.diagnosisCategory === 'MAJOR_ILLNESS')) risks.push(settlement.source);
       for (const type of ['human-resources.unemployment-registered', 'public-security.death-registered', 'hotline-12345.incident-reported']) {
-        const entry = r.latest[type];
+        const entry = latestEntry(r, type);
         if (entry !== undefined && Date.parse(entry.source.occurredAt) >= exitAt) risks.push(entry.source);
       }
     }
@@ -410,11 +410,11 @@ export function householdFacts(household: Screened, members: readonly Screened[]
   });
   b.set('vulnerable', hardshipHeld.length > 0 || vulnerableMembers.length > 0, ...hardshipHeld.map((item) => item.source), ...vulnerableMembers.map((member) => member.ruleInputs.identity));
 
-  const payment = inputs.latest['assistance.payment-issued'];
+  const payment = latestEntry(inputs, 'assistance.payment-issued');
   const v = payment?.value;
   b.set('dutiesNotSeparated', v === undefined ? null : v.payerId === v.reviewerId || v.reviewerId === v.approverId || v.payerId === v.approverId, payment?.source);
 
-  const incident = inputs.latest['hotline-12345.incident-reported'];
+  const incident = latestEntry(inputs, 'hotline-12345.incident-reported');
   const incidentHours = hoursSince(incident?.source.occurredAt, now);
   b.set('incidentCategory', incident !== undefined && incidentHours !== null && incidentHours <= p.incidentLookbackHours && typeof incident.value.category === 'string' ? incident.value.category : null, incident?.source);
   const pocket = members.map((member) => outOfPocketSince(member.ruleInputs, since));

@@ -49,7 +49,10 @@ export interface RuleInputs {
   readonly identity: Cite | null;
   /** The winning value of every non-personal attribute, by source precedence. */
   readonly attributes: Readonly<Record<string, Cited<FactValue>>>;
-  /** The latest timeline entry of each event type the rules watch (its non-personal scalar fields). */
+  /**
+   * The latest timeline entry of each event type the rules watch (its non-personal scalar fields),
+   * keyed by `latestKey(eventType)` (both stores refuse a `.` in a key); read it with `latestEntry`.
+   */
   readonly latest: Readonly<Record<string, Cited<Readonly<Record<string, Scalar>>>>>;
   /** Medical settlements, the latest `SETTLEMENTS_KEPT`, in business order. */
   readonly settlements: readonly Cited<SettlementInput>[];
@@ -86,6 +89,13 @@ export const WATCHED_EVENT_TYPES = [
 const VISIT_EVENT_TYPES = new Set(['elderly-care.visit-recorded', 'child-protection.child-director-visit-recorded']);
 const WATCHED = new Set<string>(WATCHED_EVENT_TYPES);
 
+/** The key of an event type in `latest`: `elderly-care/visit-recorded`. */
+export const latestKey = (eventType: string): string => eventType.replace('.', '/');
+
+export function latestEntry(inputs: Pick<RuleInputs, 'latest'>, eventType: string): Cited<Readonly<Record<string, Scalar>>> | undefined {
+  return inputs.latest[latestKey(eventType)];
+}
+
 export const citeOf = (provenance: Provenance): Cite => ({ eventId: provenance.eventId, department: provenance.department, occurredAt: provenance.occurredAt });
 
 /** The calendar month of an instant in China time (UTC+8), `YYYY-MM`. */
@@ -102,7 +112,7 @@ export function ruleInputsOf(subject: Pick<StoredSubject, 'facts' | 'timeline' |
   const visitMonths = new Set<string>();
   // The timeline is in business order: the last entry of a type is its latest.
   for (const entry of subject.timeline) {
-    if (WATCHED.has(entry.eventType)) latest[entry.eventType] = { value: entry.summary, source: citeOf(entry) };
+    if (WATCHED.has(entry.eventType)) latest[latestKey(entry.eventType)] = { value: entry.summary, source: citeOf(entry) };
     if (entry.eventType === 'medical-insurance.medical-settlement-completed') {
       const summary = entry.summary;
       settlements.push({

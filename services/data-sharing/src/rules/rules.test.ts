@@ -3,7 +3,7 @@ import { compileCondition, factsOf } from './conditions.js';
 import { RULES } from './definitions.js';
 import { RuleEngine } from './engine.js';
 import { householdFacts, personFacts, type Screened } from './facts.js';
-import type { Cite, EnrolmentInput, RuleInputs } from './inputs.js';
+import { latestKey, type Cite, type EnrolmentInput, type RuleInputs } from './inputs.js';
 import { DEFAULT_PARAMETERS, parseParameters } from './parameters.js';
 import { ReferenceBook } from './reference.js';
 
@@ -25,7 +25,8 @@ function subject(kind: 'person' | 'household', key: string, inputs: Partial<Rule
     birthDate,
     households: [],
     current: { regionCode: VILLAGE, birthDate, sex: null, deceased: false, deceasedOn: null, programs: [], categories: [], maskedName: null, maskedIdNumber: null, conflicts: [], lastOccurredAt: null },
-    ruleInputs: { ...EMPTY, identity: cite('PUBLIC_SECURITY', '2020-01-01T00:00:00.000Z'), ...inputs },
+    // `latest` is written here by event type; stored, its keys have no dot (`latestKey`).
+    ruleInputs: { ...EMPTY, identity: cite('PUBLIC_SECURITY', '2020-01-01T00:00:00.000Z'), ...inputs, latest: Object.fromEntries(Object.entries(inputs.latest ?? {}).map(([type, entry]) => [latestKey(type), entry])) },
   };
 }
 

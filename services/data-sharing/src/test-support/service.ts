@@ -9,7 +9,7 @@ import { fixtureValue } from '@minzheng/event-bus/test-support';
 import { idNumber, startServiceHarness, type ServiceHarness } from '@minzheng/service-kit/test-support';
 import { uniqueName, waitFor } from '@minzheng/testing';
 import type { Connection } from 'mongoose';
-import { OUTBOX_COLLECTIONS, buildDataSharingApp, ensureIndexes } from '../app.js';
+import { OUTBOX_COLLECTIONS, buildDataSharingApp, createScreener, ensureIndexes } from '../app.js';
 import { foldCrypto } from '../projection/crypto.js';
 import { DEFAULT_PRECEDENCE } from '../projection/precedence.js';
 import { ProjectionConsumer } from '../projection/projection-consumer.js';
@@ -18,8 +18,8 @@ export { idNumber };
 
 export interface TestService extends ServiceHarness {
   readonly publisher: EventPublisher<Record<string, unknown>>;
-  /** Starts a projection consumer (fresh group: from the beginning of the topic) into `connection`. */
-  projection(connection?: Connection): Promise<ProjectionConsumer>;
+  /** Starts a projection consumer (fresh group: from the beginning of the topic) into `connection`; with `rules`, the 政策找人 screener runs on it at the service's clock. */
+  projection(connection?: Connection, options?: { rules?: boolean }): Promise<ProjectionConsumer>;
 }
 
 export async function startTestService(): Promise<TestService> {
@@ -30,7 +30,7 @@ export async function startTestService(): Promise<TestService> {
   return {
     ...harness,
     publisher,
-    projection: async (connection = harness.connection) => {
+    projection: async (connection = harness.connection, options = {}) => {
       const consumer = new ProjectionConsumer({
         kafka: harness.kafka,
         registry: harness.registry,
@@ -41,6 +41,7 @@ export async function startTestService(): Promise<TestService> {
         groupId: uniqueName('projection'),
         topics: [harness.topic],
         attempts: 2,
+        ...(options.rules === true ? { screener: createScreener({ connection, publisher: harness.servicePublisher, keyring: harness.keyring, now: () => harness.now() }) } : {}),
       });
       await consumer.start();
       consumers.push(consumer);
