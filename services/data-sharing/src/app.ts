@@ -28,6 +28,8 @@ import { RuleEngine } from './rules/engine.js';
 import { DEFAULT_PARAMETERS, type RuleParameters } from './rules/parameters.js';
 import { ReferenceBook } from './rules/reference.js';
 import { Screener } from './rules/screener.js';
+import { WakeupStore } from './rules/scheduler.js';
+import { WaterUseStore } from './rules/water-use.js';
 
 export const SERVICE_VERSION = '0.1.0';
 
@@ -54,6 +56,8 @@ export function createScreener(input: ScreenerInput): Screener {
     flags: new FlagRepository(input.connection, input.publisher, input.nudge),
     keyring: input.keyring,
     now: input.now ?? (() => new Date()),
+    wakeups: new WakeupStore(input.connection),
+    waterUse: new WaterUseStore(input.connection),
   });
 }
 

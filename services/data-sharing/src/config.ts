@@ -21,5 +21,6 @@ export const configSpec = {
   MZ_SOURCE_PRECEDENCE: env.custom<Precedence>('per-field source precedence, JSON {field: [department, ...]} (replaces the default list of each field named)', (raw) => parsePrecedence(raw, DEPARTMENTS), { default: DEFAULT_PRECEDENCE }),
   MZ_RULES: env.bool('run the 政策找人 rules on every refreshed subject (needs the projection consumer here)', { default: true }),
   MZ_RULE_PARAMETERS: env.custom<RuleParameters>('rule parameters, JSON {name: value} (replaces the defaults named; see GET /rules)', parseParameters, { default: DEFAULT_PARAMETERS }),
+  MZ_SCHEDULER_INTERVAL_MS: env.int('how often the time-driven scheduler looks for due wake-ups (ms)', { default: 30_000, min: 100, max: 3_600_000 }),
   MZ_SMALL_CELL_THRESHOLD: env.int('statistics cells below this count are shown as "<N" to analysts', { default: 5, min: 1, max: 100 }),
 };

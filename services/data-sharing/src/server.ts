@@ -33,6 +33,7 @@ await runService({
       topics: config.MZ_PROJECTION_TOPICS,
       batchSize: config.MZ_PROJECTION_BATCH,
       logger: runtime.logger,
+      schedulerIntervalMs: config.MZ_SCHEDULER_INTERVAL_MS,
       ...(config.MZ_RULES ? { screener: createScreener({ ...runtime.app, parameters: config.MZ_RULE_PARAMETERS }) } : {}),
     });
     await consumer.start();

@@ -64,15 +64,23 @@ export class FlagRepository {
     this.flagIds = connection.collection(FLAG_IDS);
   }
 
-  /** Applies evaluations (any rules, any subjects); returns how many slots were written. */
-  async apply(evaluations: readonly Evaluation[], now: Date): Promise<number> {
+  /** Every flag by slot (a batch re-screen reads them once). */
+  async allBySlot(): Promise<Map<string, FlagDocument>> {
+    return new Map((await this.all()).map((document) => [document._id, document]));
+  }
+
+  /**
+   * Applies evaluations (any rules, any subjects); returns how many slots were written. `known`:
+   * the slots as read before (a batch), so none is read again; a slot not in it has no flag.
+   */
+  async apply(evaluations: readonly Evaluation[], now: Date, known?: ReadonlyMap<string, FlagDocument>): Promise<number> {
     if (evaluations.length === 0) return 0;
     const bySlot = new Map(evaluations.map((evaluation) => [flagSlot(evaluation.rule.id, evaluation.subject.kind, evaluation.subject.key), evaluation]));
     const written: string[] = [];
     const slots = [...bySlot.keys()];
     for (let start = 0; start < slots.length; start += 1_000) {
       const chunk = slots.slice(start, start + 1_000);
-      const current = new Map((await this.flags.find({ _id: { $in: chunk } }).toArray()).map((document) => [document._id, document]));
+      const current = known ?? new Map((await this.flags.find({ _id: { $in: chunk } }).toArray()).map((document) => [document._id, document]));
       for (const slot of chunk) {
         const evaluation = bySlot.get(slot);
         if (evaluation !== undefined && (await this.applyOne(slot, current.get(slot) ?? null, evaluation, now))) written.push(slot);

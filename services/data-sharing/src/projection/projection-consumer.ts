@@ -23,6 +23,8 @@ import { Projector } from './projector.js';
 import { SummaryRefresher } from './refresher.js';
 import { REFERENCE_EVENT_TYPES } from '../rules/reference.js';
 import type { Screener } from '../rules/screener.js';
+import { Scheduler } from '../rules/scheduler.js';
+import { READING_EVENT_TYPE, WaterUseStore, type Reading } from '../rules/water-use.js';
 
 /** Event types stored only as signals (no timeline entry): readings arrive every hour per meter. */
 export const SIGNAL_ONLY_EVENT_TYPES = new Set(['water.meter-reading-recorded']);
@@ -45,6 +47,8 @@ export interface ProjectionConsumerOptions {
   readonly attempts?: number;
   /** Runs the 政策找人 rules on every refreshed subject, and re-screens after a standard or disaster (absent: no rules, e.g. a rebuild). */
   readonly screener?: Screener;
+  /** How often the time-driven scheduler looks for due wake-ups (ms; with a screener that plans them). */
+  readonly schedulerIntervalMs?: number;
 }
 
 /** The platform's own outputs (flags, alerts) are not facts about persons: never projected (their topics are not read; a shared test topic carries them too). */
@@ -103,16 +107,47 @@ function recordOf(event: ConsumedEvent): StoredEventRecord {
   };
 }
 
+/** A meter reading about a known subject (the household the meter serves, else the resident). */
+function readingOf(event: ConsumedEvent, record: StoredEventRecord): Reading | null {
+  const value = event.value as { envelope: { person: { personKey: string } | null; household: { householdId: string } | null }; intervalEnd: Date; consumptionLitres: number | bigint };
+  const household = value.envelope.household?.householdId;
+  const person = value.envelope.person?.personKey;
+  const subject = household === undefined ? (person === undefined ? null : { kind: 'person' as const, key: person }) : { kind: 'household' as const, key: household };
+  if (subject === null) return null;
+  return {
+    eventId: record._id,
+    department: record.department,
+    occurredAt: record.occurredAt,
+    ...subject,
+    intervalEnd: value.intervalEnd.toISOString(),
+    consumptionLitres: Number(value.consumptionLitres),
+  };
+}
+
 export class ProjectionConsumer {
   readonly projector: Projector;
   readonly refresher: SummaryRefresher;
   private readonly consumer: EventConsumer;
+  /** Time-driven evaluation (with a screener that plans wake-ups). */
+  readonly scheduler: Scheduler | null;
+  private readonly waterUse: WaterUseStore;
   private running = false;
   private ownOutputsSkipped = 0;
 
   constructor(private readonly options: ProjectionConsumerOptions) {
     this.projector = new Projector(options.connection, options.crypto);
+    this.waterUse = new WaterUseStore(options.connection);
     const screener = options.screener;
+    const wakeups = screener?.wakeups;
+    this.scheduler = screener === undefined || wakeups === undefined ? null : new Scheduler({
+      store: wakeups,
+      evaluate: async (due) => {
+        await screener.screenDue(due);
+      },
+      now: screener.now,
+      ...(options.schedulerIntervalMs === undefined ? {} : { intervalMs: options.schedulerIntervalMs }),
+      onError: (error) => options.logger?.error({ err: error }, 'time-driven screening failed; retrying'),
+    });
     this.refresher = new SummaryRefresher(options.connection, options.precedence, {
       onError: (error) => options.logger?.error({ err: error }, 'summary refresh failed; retrying'),
       ...(screener === undefined ? {} : { onRefreshed: (subjects) => screener.screen(subjects) }),
@@ -141,11 +176,13 @@ export class ProjectionConsumer {
     await this.options.screener?.reference.load(this.options.connection.collection<StoredEventRecord>('other_events'));
     this.refresher.start();
     await this.consumer.start();
+    this.scheduler?.start();
     this.running = true;
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    await this.scheduler?.stop();
     await this.consumer.stop();
     await this.refresher.stop();
   }
@@ -169,6 +206,7 @@ export class ProjectionConsumer {
   async apply(events: readonly ConsumedEvent[]): Promise<void> {
     const contributions: Contribution[] = [];
     const signals: StoredEventRecord[] = [];
+    const readings: Reading[] = [];
     const others: StoredEventRecord[] = [];
     for (const event of events) {
       if (isOwnOutput(event.eventType)) {
@@ -176,7 +214,12 @@ export class ProjectionConsumer {
         continue;
       }
       if (SIGNAL_ONLY_EVENT_TYPES.has(event.eventType)) {
-        signals.push(recordOf(event));
+        const record = recordOf(event);
+        signals.push(record);
+        if (event.eventType === READING_EVENT_TYPE) {
+          const reading = readingOf(event, record);
+          if (reading !== null) readings.push(reading);
+        }
         continue;
       }
       let found: Contribution[];
@@ -192,6 +235,9 @@ export class ProjectionConsumer {
     await Promise.all([insertNew(connection.collection<StoredEventRecord>('signals'), signals), insertNew(connection.collection<StoredEventRecord>('other_events'), others), this.projector.apply(contributions)]);
     this.projector.metrics.events += events.length;
     this.refresher.nudge();
+    // A silence began: evaluated now (the readings are not on the summaries, so no refresh tells the screener).
+    const silent = await this.waterUse.record(readings);
+    if (silent.length > 0) await this.options.screener?.screen(silent.map((subject) => ({ ...subject, changed: new Set([READING_EVENT_TYPE]) })));
     await this.rescreenFor(others);
   }
 

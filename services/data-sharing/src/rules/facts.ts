@@ -38,6 +38,7 @@ const T = {
   vital: 'elderly-care.vital-sign-alarm-raised',
   offline: 'elderly-care.device-went-offline',
   water: 'water.meter-anomaly-detected',
+  reading: 'water.meter-reading-recorded',
   visit: 'elderly-care.visit-recorded',
   childVisit: 'child-protection.child-director-visit-recorded',
   settlement: 'medical-insurance.medical-settlement-completed',
@@ -82,8 +83,8 @@ export const FACT_CATALOG = {
   hoursSinceVitalAlarm: { title: '距体征报警小时数', subject: 'person', dependsOn: [T.vital, 'time'] },
   vitalMetric: { title: '报警体征', subject: 'person', dependsOn: [T.vital] },
   deviceOfflineHours: { title: '设备离线小时数', subject: 'person', dependsOn: [T.offline, T.call, T.vital, 'time'] },
-  waterSilenceHours: { title: '水表无用水小时数', subject: 'person', dependsOn: [T.water, 'household', 'time'] },
-  hoursSinceWaterAnomaly: { title: '距水表异常小时数', subject: 'person', dependsOn: [T.water, 'household', 'time'] },
+  waterSilenceHours: { title: '水表无用水小时数', subject: 'person', dependsOn: [T.water, T.reading, 'household', 'time'] },
+  hoursSinceWaterSignal: { title: '距最近水表信号小时数', subject: 'person', dependsOn: [T.water, T.reading, 'household', 'time'] },
   recentMajorIllness: { title: '近期重特大疾病或住院结算', subject: 'person', dependsOn: [T.settlement, 'time'] },
   outOfPocket12mFen: { title: '近 12 个月个人自付（分）', subject: 'both', dependsOn: [T.settlement, 'members', 'time'] },
   hoursSinceMandatoryReport: { title: '距强制报告小时数', subject: 'person', dependsOn: [T.report, 'time'] },
@@ -111,12 +112,31 @@ export const FACT_CATALOG = {
 export type FactName = keyof typeof FACT_CATALOG;
 export const FACT_NAMES = new Set<string>(Object.keys(FACT_CATALOG));
 
+/** Why a subject must be evaluated again at a later instant though nothing is published (`scheduler.ts`). */
+export type WakeReason = 'age' | 'month' | 'water' | 'device' | 'death';
+
 export interface FactSet {
   readonly values: Record<string, unknown>;
   /** The sources each fact rests on. */
   readonly sources: Record<string, readonly Cite[]>;
   /** The standard version each standard fact used. */
   readonly standards: Record<string, string>;
+  /**
+   * When a time fact next crosses a threshold some rule compares it with (an 80th birthday, the
+   * first day of the next month, the hour water silence reaches the limit): ISO instants, future
+   * only. The scheduler evaluates the subject again then.
+   */
+  readonly wakes: Partial<Record<WakeReason, string>>;
+}
+
+/** What the meters said of a subject (collection `water_use`, kept from `water.meter-reading-recorded`; not on the summary: readings come hourly). */
+export interface WaterUse {
+  /** The end of the latest interval with water used. */
+  readonly lastUseAt: string | null;
+  readonly useSource: Cite | null;
+  /** The end of the latest interval reported at all (the meter is alive). */
+  readonly lastReadingAt: string;
+  readonly readingSource: Cite;
 }
 
 export interface FactContext {
@@ -126,7 +146,10 @@ export interface FactContext {
 }
 
 /** A subject as the rules see it: its summary (with its rule inputs). */
-export type Screened = Pick<SubjectSummaryDocument, '_id' | 'kind' | 'birthDate' | 'current' | 'ruleInputs' | 'households'>;
+export type Screened = Pick<SubjectSummaryDocument, '_id' | 'kind' | 'birthDate' | 'current' | 'ruleInputs' | 'households'> & {
+  /** Its meter readings, when the screener loaded them. */
+  readonly water?: WaterUse | null;
+};
 
 export const HARDSHIP_PROGRAMS = ['DIBAO', 'LOW_INCOME', 'TEKUN'];
 /** Pairs of programs one person should not receive at once (a PARAMETER: the seeds name the checks, DOMAIN §8 rule 23, not the pairs). */
@@ -148,6 +171,20 @@ function ageOn(birthDate: string, today: string): number {
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
 }
 
+/** The China midnight starting the day a person born on `birthDate` turns `years` (29 February: 1 March in other years, as `ageOn` counts). */
+function birthdayAt(birthDate: string, years: number): number {
+  const year = Number(birthDate.slice(0, 4)) + years;
+  const monthDay = birthDate.slice(5);
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return Date.parse(`${String(year).padStart(4, '0')}-${monthDay === '02-29' && !leap ? '03-01' : monthDay}T00:00:00+08:00`);
+}
+
+/** The China midnight starting the month after `at`. */
+function nextMonthStart(at: Date): number {
+  const [year, month] = chinaMonth(at.toISOString()).split('-').map(Number) as [number, number];
+  return Date.parse(`${month === 12 ? String(year + 1) : String(year)}-${String(month === 12 ? 1 : month + 1).padStart(2, '0')}-01T00:00:00+08:00`);
+}
+
 function previousMonth(at: Date): string {
   const month = chinaMonth(at.toISOString());
   const [year, m] = month.split('-').map(Number) as [number, number];
@@ -162,6 +199,17 @@ class Builder {
   readonly values: Record<string, unknown> = {};
   readonly sources: Record<string, Cite[]> = {};
   readonly standards: Record<string, string> = {};
+  readonly wakes: Partial<Record<WakeReason, string>> = {};
+
+  constructor(private readonly now: Date) {}
+
+  /** Notes an instant at which `reason` changes a fact; kept only if in the future, the earliest. */
+  wake(reason: WakeReason, at: number | null): void {
+    if (at === null || !Number.isFinite(at) || at <= this.now.getTime()) return;
+    const iso = new Date(at).toISOString();
+    const known = this.wakes[reason];
+    if (known === undefined || iso < known) this.wakes[reason] = iso;
+  }
 
   set(name: FactName, value: unknown, ...cites: (Cite | null | undefined)[]): void {
     this.values[name] = value;
@@ -170,7 +218,7 @@ class Builder {
   }
 
   done(): FactSet {
-    return { values: this.values, sources: this.sources, standards: this.standards };
+    return { values: this.values, sources: this.sources, standards: this.standards, wakes: this.wakes };
   }
 }
 
@@ -217,7 +265,7 @@ function disasterFacts(builder: Builder, regionCode: string | null, context: Fac
 
 /** The facts about a person, with their household (the one whose latest composition lists them, else their first), at `context.now`. */
 export function personFacts(person: Screened, household: Screened | null, context: FactContext): FactSet {
-  const b = new Builder();
+  const b = new Builder(context.now);
   const { now, parameters: p } = context;
   const today = chinaDate(now);
   const inputs = person.ruleInputs;
@@ -230,6 +278,11 @@ export function personFacts(person: Screened, household: Screened | null, contex
     const adulthood = `${String(Number(person.birthDate.slice(0, 4)) + p.minorAgeYears)}${person.birthDate.slice(4)}`;
     b.set('daysToAdulthood', Math.round((Date.parse(`${adulthood}T00:00:00+08:00`) - Date.parse(`${today}T00:00:00+08:00`)) / DAY), inputs.identity);
   } else b.set('daysToAdulthood', null);
+  if (person.birthDate !== null) {
+    // The birthdays at which an age threshold of a rule is reached, and the orphan transition's start.
+    for (const years of [p.minorAgeYears, p.elderAgeYears, p.advancedAgeYears, p.caregiverAgeYears]) b.wake('age', birthdayAt(person.birthDate, years));
+    b.wake('age', birthdayAt(person.birthDate, p.minorAgeYears) - p.orphanTransitionDays * DAY);
+  }
 
   const death = attributes.deceased;
   const dateOfDeath = objectValue(death)?.dateOfDeath;
@@ -283,6 +336,7 @@ export function personFacts(person: Screened, household: Screened | null, contex
   const lastMonth = previousMonth(now);
   b.set('previousMonth', lastMonth);
   b.set('rosterSinceBeforeLastMonth', registered === undefined ? null : chinaMonth(registered.source.occurredAt) < lastMonth, registered?.source);
+  if (onRoster) b.wake('month', nextMonthStart(now));
   b.set('visitedLastMonth', inputs.visitMonths.includes(lastMonth), latestEntry(inputs, 'elderly-care.visit-recorded')?.source ?? latestEntry(inputs, 'child-protection.child-director-visit-recorded')?.source);
 
   const call = latestEntry(inputs, 'elderly-care.emergency-call-triggered');
@@ -296,11 +350,20 @@ export function personFacts(person: Screened, household: Screened | null, contex
   const spokeSince = offline !== undefined && [call, vital].some((signal) => signal !== undefined && signal.source.occurredAt > offline.source.occurredAt);
   const lastSeen = typeof offline?.value.lastSeenAt === 'string' ? offline.value.lastSeenAt : offline?.source.occurredAt;
   b.set('deviceOfflineHours', offline === undefined || spokeSince ? null : hoursSince(lastSeen, now), offline?.source);
+  if (offline !== undefined && !spokeSince && lastSeen !== undefined) b.wake('device', Date.parse(lastSeen) + p.deviceOfflineThresholdHours * HOUR);
 
+  // Water silence: what the water company reported (an anomaly), or the hours since the meters last
+  // showed water used while they went on reporting (readings, `water_use`), whichever is longer.
   const water = latestOf([person, household], 'water.meter-anomaly-detected');
-  const silentHours = water?.value.anomalyKind === 'NO_CONSUMPTION' && typeof water.value.hours === 'number' ? water.value.hours : null;
-  b.set('waterSilenceHours', silentHours, water?.source);
-  b.set('hoursSinceWaterAnomaly', hoursSince(water?.source.occurredAt, now), water?.source);
+  const use = [person.water, household?.water].filter((item): item is WaterUse => item !== undefined && item !== null).sort((a, c) => (a.lastReadingAt < c.lastReadingAt ? 1 : -1))[0];
+  const usedAfterAnomaly = use?.lastUseAt !== undefined && use.lastUseAt !== null && water !== undefined && use.lastUseAt > water.source.occurredAt;
+  const reported = !usedAfterAnomaly && water?.value.anomalyKind === 'NO_CONSUMPTION' && typeof water.value.hours === 'number' ? water.value.hours : null;
+  const measured = use?.lastUseAt !== undefined && use.lastUseAt !== null && use.lastReadingAt > use.lastUseAt ? hoursSince(use.lastUseAt, now) : null;
+  if (measured !== null && (reported === null || measured >= reported)) b.set('waterSilenceHours', measured, use?.useSource, use?.readingSource);
+  else b.set('waterSilenceHours', reported, water?.source);
+  const signalAt = [water?.source.occurredAt, use?.lastReadingAt].filter((at): at is string => at !== undefined).sort().at(-1);
+  b.set('hoursSinceWaterSignal', hoursSince(signalAt, now), signalAt === use?.lastReadingAt ? use?.readingSource : water?.source);
+  if (keyTarget && use?.lastUseAt !== undefined && use.lastUseAt !== null) b.wake('water', Date.parse(use.lastUseAt) + p.waterSilenceThresholdHours * HOUR);
 
   const since = now.getTime() - p.majorIllnessLookbackDays * DAY;
   const serious = inputs.settlements.filter((item) => Date.parse(item.source.occurredAt) >= since && (item.value.diagnosisCategory === 'MAJOR_ILLNESS' || item.value.visitKind === 'INPATIENT'));
@@ -316,6 +379,7 @@ export function personFacts(person: Screened, household: Screened | null, contex
 
   // Benefits still active after the death (the rule adds the grace period): an integrity check.
   const afterDeath = deathDay === null ? [] : held;
+  if (deathDay !== null && afterDeath.length > 0) b.wake('death', Date.parse(`${deathDay}T00:00:00+08:00`) + p.deathPaymentGraceDays * DAY);
   b.set('activeProgramsAfterDeath', afterDeath.length, ...afterDeath.map((item) => item.source), death?.source);
   const pair = EXCLUSIVE_PROGRAMS.find(([a, c]) => programs.includes(a) && programs.includes(c));
   b.set('duplicateBenefit', pair === undefined ? null : pair.join('+'), ...(pair === undefined ? [] : held.filter((item) => pair.includes(item.program)).map((item) => item.source)));
@@ -326,7 +390,7 @@ export function personFacts(person: Screened, household: Screened | null, contex
 
 /** The facts about a household, with its members' summaries (those of the latest composition that are known). */
 export function householdFacts(household: Screened, members: readonly Screened[], context: FactContext): FactSet {
-  const b = new Builder();
+  const b = new Builder(context.now);
   const { now, parameters: p, reference } = context;
   const today = chinaDate(now);
   const inputs = household.ruleInputs;
@@ -376,6 +440,7 @@ export function householdFacts(household: Screened, members: readonly Screened[]
   const stillOn = active.some((item) => item.program === 'DIBAO');
   const exit = stillOn ? undefined : exits.sort((a, c) => ((a.endDate ?? '') < (c.endDate ?? '') ? 1 : -1))[0];
   const exitDate = exit?.endDate ?? null;
+  if (exitDate !== null) b.wake('month', nextMonthStart(now));
   b.set('monthsSinceDibaoExit', exitDate === null ? null : (Number(today.slice(0, 4)) - Number(exitDate.slice(0, 4))) * 12 + Number(today.slice(5, 7)) - Number(exitDate.slice(5, 7)), exit?.source);
   const exitAt = exitDate === null ? null : Date.parse(`${exitDate}T00:00:00+08:00`);
   const risks: Cite[] = [];

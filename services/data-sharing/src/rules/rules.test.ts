@@ -124,6 +124,36 @@ describe('WATER_METER_SILENCE', () => {
   });
 });
 
+describe('water silence from meter readings, and the wake-ups of time facts', () => {
+  const withUse = (person: Screened, lastUseHours: number | null, lastReadingHours: number): Screened => ({
+    ...person,
+    water: { lastUseAt: lastUseHours === null ? null : hoursAgo(lastUseHours), useSource: lastUseHours === null ? null : cite('WATER', hoursAgo(lastUseHours)), lastReadingAt: hoursAgo(lastReadingHours), readingSource: cite('WATER', hoursAgo(lastReadingHours)) },
+  });
+  it('measures the hours since water was last used while the meter went on reporting, citing the reading with water', () => {
+    const match = firesOnPerson(withUse(elderAlone(), 27, 1)).get('WATER_METER_SILENCE');
+    expect(match?.facts.find((fact) => fact.name === 'waterSilenceHours')).toMatchObject({ value: '27', occurredAt: hoursAgo(27) });
+    // 20 hours: not yet; a meter that stopped reporting at the last use says nothing; a meter that never showed water neither.
+    expect(firesOnPerson(withUse(elderAlone(), 20, 1)).get('WATER_METER_SILENCE')).toBeNull();
+    expect(firesOnPerson(withUse(elderAlone(), 30, 30)).get('WATER_METER_SILENCE')).toBeNull();
+    expect(firesOnPerson(withUse(elderAlone(), null, 1)).get('WATER_METER_SILENCE')).toBeNull();
+  });
+  it('takes water used after a reported anomaly as the end of that silence', () => {
+    const anomaly = { 'water.meter-anomaly-detected': { value: { anomalyKind: 'NO_CONSUMPTION', hours: 30 }, source: cite('WATER', hoursAgo(5)) } };
+    expect(firesOnPerson(withUse(elderAlone({ latest: anomaly }), 2, 1)).get('WATER_METER_SILENCE')).toBeNull();
+    expect(firesOnPerson(withUse(elderAlone({ latest: anomaly }), 40, 1)).get('WATER_METER_SILENCE')).not.toBeNull();
+  });
+  it('wakes at the last use + the threshold for a key target, at the next birthdays that matter, at the next month on the visit roster', () => {
+    const context0 = context();
+    const facts = personFacts(withUse(elderAlone({}, '1946-12-20'), 20, 1), null, context0);
+    expect(facts.wakes.water).toBe(new Date(Date.parse(hoursAgo(20)) + 24 * 3_600_000).toISOString());
+    // Turning 80 on 2026-12-20, at midnight China time.
+    expect(facts.wakes.age).toBe('2026-12-19T16:00:00.000Z');
+    expect(facts.wakes.month).toBe('2026-12-31T16:00:00.000Z');
+    // Nothing in the past, nothing for a person whose time facts do not matter.
+    expect(personFacts(subject('person', 'adult', {}, '1980-01-01'), null, context0).wakes).toEqual({ age: '2039-12-31T16:00:00.000Z' });
+  });
+});
+
 describe('EMERGENCY_CALL_PRESSED, VITAL_SIGN_ALARM, DEVICE_OFFLINE', () => {
   it('flags a press within the signal window (P1, dispatch centre) and not an old one', () => {
     const pressed = (at: string) => elderAlone({ latest: { 'elderly-care.emergency-call-triggered': { value: { pressCount: 3 }, source: cite('CIVIL_AFFAIRS_ELDERLY_CARE', at) } } });

@@ -17,9 +17,11 @@ import { aadOf, type SubjectSummaryDocument } from '../projection/fold.js';
 import type { SubjectKind } from '../projection/model.js';
 import { SUMMARIES } from '../projection/projector.js';
 import type { RuleEngine } from './engine.js';
-import { householdFacts, personFacts, type FactContext, type Screened } from './facts.js';
+import { householdFacts, personFacts, type FactContext, type Screened, type WaterUse } from './facts.js';
 import type { RuleParameters } from './parameters.js';
 import type { ReferenceBook } from './reference.js';
+import type { SubjectWakes, WakeupDocument, WakeupSlotDocument, WakeupStore } from './scheduler.js';
+import { waterUseId, type WaterUseStore } from './water-use.js';
 
 export interface ScreenTarget {
   readonly kind: SubjectKind;
@@ -44,14 +46,38 @@ export interface ScreenerOptions {
   readonly flags: FlagRepository;
   readonly keyring: Keyring;
   readonly now: () => Date;
+  /** Where the next time-driven evaluation of each subject is kept (absent: none planned). */
+  readonly wakeups?: WakeupStore;
+  /** The meters' readings (absent: water silence from the water company's anomalies only). */
+  readonly waterUse?: WaterUseStore;
 }
 
 type Summary = SubjectSummaryDocument;
+
+/** What one pass produced: the evaluations for the flags and the next wakes for the scheduler. */
+interface Pass {
+  readonly evaluations: Evaluation[];
+  readonly wakes: SubjectWakes[];
+}
+
+export interface ScreenAllOptions {
+  /** Only the rules depending on one of these (default: every rule). */
+  readonly changed?: ReadonlySet<string>;
+  /** Only the subjects in these regions (code prefixes). */
+  readonly regionCodes?: readonly string[];
+  /** After each 1,000 subjects. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** A summary with its meters' readings, as the facts read it. */
+const withWater = (summary: Summary, water: ReadonlyMap<string, WaterUse>): Screened => ({ ...summary, water: water.get(waterUseId(summary.kind, summary._id)) ?? null });
 
 export class Screener {
   readonly metrics: ScreenerMetrics = { passes: 0, subjectsEvaluated: 0, ruleEvaluations: 0, unlocated: 0 };
   private readonly persons: mongo.Collection<Summary>;
   private readonly households: mongo.Collection<Summary>;
+  /** The pass running now: passes run one at a time (see `exclusive`). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ScreenerOptions) {
     this.persons = options.connection.collection<Summary>(SUMMARIES.person);
@@ -62,6 +88,15 @@ export class Screener {
     return this.options.reference;
   }
 
+  get wakeups(): WakeupStore | undefined {
+    return this.options.wakeups;
+  }
+
+  /** The screener's clock (the scheduler runs on the same). */
+  get now(): () => Date {
+    return this.options.now;
+  }
+
   private async load(collection: mongo.Collection<Summary>, ids: Iterable<string>, into: Map<string, Summary>): Promise<void> {
     const wanted = [...new Set(ids)].filter((id) => !into.has(id));
     for (let start = 0; start < wanted.length; start += 1_000) {
@@ -70,9 +105,27 @@ export class Screener {
     }
   }
 
+  /**
+   * Runs passes one at a time. A pass reads the subjects, the readings, the flags and the wake-up
+   * slots, then writes the flags and the next wake-ups; two passes over the same subject at once
+   * (the summary refresher's and a meter reading's) could each write what it computed from what
+   * the other had not yet written — a wake-up replaced by one computed without the reading is a
+   * missed deadline. In one instance, this queue prevents it; across instances it does not
+   * (README, "Not done").
+   */
+  private exclusive<T>(pass: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(pass, pass);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   /** Event-driven: the subjects that changed and what changed them. */
-  async screen(targets: readonly ScreenTarget[]): Promise<number> {
-    if (targets.length === 0) return 0;
+  screen(targets: readonly ScreenTarget[]): Promise<number> {
+    if (targets.length === 0) return Promise.resolve(0);
+    return this.exclusive(() => this.screenNow(targets));
+  }
+
+  private async screenNow(targets: readonly ScreenTarget[]): Promise<number> {
     this.metrics.passes += 1;
     const personChanges = new Map<string, Set<string>>();
     const householdChanges = new Map<string, Set<string>>();
@@ -92,28 +145,44 @@ export class Screener {
     await this.load(this.persons, personChanges.keys(), persons);
     await this.load(this.households, [...householdChanges.keys(), ...[...persons.values()].flatMap((person) => person.households)], households);
     await this.load(this.persons, [...householdChanges.keys()].flatMap((key) => households.get(key)?.ruleInputs.members.map((member) => member.personKey) ?? []), persons);
-    const evaluations: Evaluation[] = [];
+    const water = (await this.options.waterUse?.of([...[...persons.keys()].map((key) => waterUseId('person', key)), ...[...households.keys()].map((key) => waterUseId('household', key))])) ?? new Map<string, WaterUse>();
+    const pass: Pass = { evaluations: [], wakes: [] };
     const context = this.context();
     for (const [key, changed] of personChanges) {
       const person = persons.get(key);
-      if (person !== undefined) evaluations.push(...this.evaluatePerson(person, households, context, changed));
+      if (person !== undefined) this.evaluatePerson(pass, person, households, water, context, changed);
     }
     for (const [key, changed] of householdChanges) {
       const household = households.get(key);
-      if (household !== undefined) evaluations.push(...this.evaluateHousehold(household, persons, context, changed));
+      if (household !== undefined) this.evaluateHousehold(pass, household, persons, water, context, changed);
     }
-    return this.options.flags.apply(evaluations, context.now);
+    const written = await this.options.flags.apply(pass.evaluations, context.now);
+    await this.options.wakeups?.plan(pass.wakes);
+    return written;
+  }
+
+  /** Time-driven: the subjects whose wake-ups fell due (`Scheduler`), every rule depending on time. */
+  screenDue(due: readonly WakeupDocument[]): Promise<number> {
+    return this.screen(due.map((wakeup) => ({ kind: wakeup.kind, key: wakeup.key, changed: new Set(['time']) })));
   }
 
   /**
    * Batch: every household and person (or those in `regionCodes`), every rule of theirs (or those
    * depending on `changed`). Reads both summary collections once. Progress after each 1,000 subjects.
    */
-  async screenAll(options: { changed?: ReadonlySet<string>; regionCodes?: readonly string[]; onProgress?: (done: number, total: number) => void } = {}): Promise<{ persons: number; households: number; written: number }> {
+  screenAll(options: ScreenAllOptions = {}): Promise<{ persons: number; households: number; written: number }> {
+    return this.exclusive(() => this.screenAllNow(options));
+  }
+
+  private async screenAllNow(options: ScreenAllOptions): Promise<{ persons: number; households: number; written: number }> {
     const persons = new Map<string, Summary>();
     const households = new Map<string, Summary>();
     for await (const document of this.persons.find({})) persons.set(document._id, document);
     for await (const document of this.households.find({})) households.set(document._id, document);
+    const water = (await this.options.waterUse?.all()) ?? new Map<string, WaterUse>();
+    // The flags and wake-up slots, read once (each subject is evaluated once in the pass).
+    const flags = await this.options.flags.allBySlot();
+    const slots = (await this.options.wakeups?.allSlots()) ?? new Map<string, WakeupSlotDocument>();
     const inRegion = (summary: Summary) => options.regionCodes === undefined || options.regionCodes.some((code) => summary.current.regionCode?.startsWith(code) === true);
     const chosenHouseholds = [...households.values()].filter(inRegion);
     const chosenPersons = [...persons.values()].filter(inRegion);
@@ -121,19 +190,20 @@ export class Screener {
     const context = this.context();
     let done = 0;
     let written = 0;
-    let evaluations: Evaluation[] = [];
+    let pass: Pass = { evaluations: [], wakes: [] };
     const flush = async () => {
-      written += await this.options.flags.apply(evaluations, context.now);
-      evaluations = [];
+      written += await this.options.flags.apply(pass.evaluations, context.now, flags);
+      await this.options.wakeups?.plan(pass.wakes, slots);
+      pass = { evaluations: [], wakes: [] };
       options.onProgress?.(done, total);
     };
     for (const household of chosenHouseholds) {
-      evaluations.push(...this.evaluateHousehold(household, persons, context, options.changed));
+      this.evaluateHousehold(pass, household, persons, water, context, options.changed);
       done += 1;
       if (done % 1_000 === 0) await flush();
     }
     for (const person of chosenPersons) {
-      evaluations.push(...this.evaluatePerson(person, households, context, options.changed));
+      this.evaluatePerson(pass, person, households, water, context, options.changed);
       done += 1;
       if (done % 1_000 === 0) await flush();
     }
@@ -151,38 +221,50 @@ export class Screener {
     return linked.find((household) => household.ruleInputs.members.some((member) => member.personKey === person._id)) ?? linked[0] ?? null;
   }
 
-  private evaluatePerson(person: Summary, households: ReadonlyMap<string, Summary>, context: FactContext, changed?: ReadonlySet<string>): Evaluation[] {
+  private evaluatePerson(pass: Pass, person: Summary, households: ReadonlyMap<string, Summary>, water: ReadonlyMap<string, WaterUse>, context: FactContext, changed?: ReadonlySet<string>): void {
     const rules = this.options.engine.rulesFor('person', changed);
-    if (rules.length === 0) return [];
+    if (rules.length === 0) return;
     const regionCode = person.current.regionCode;
     if (regionCode === null || person.idNumber === null) {
       this.metrics.unlocated += 1;
-      return [];
+      return;
     }
     const household = Screener.householdOf(person, households);
-    const results = this.options.engine.evaluate('person', personFacts(person, household, context), rules);
+    const facts = personFacts(withWater(person, water), household === null ? null : withWater(household as Summary, water), context);
+    const results = this.options.engine.evaluate('person', facts, rules);
     this.count(results.size);
+    const keyring = this.options.keyring;
     let ref: FlagSubject['person'] | undefined;
-    const subject = (): FlagSubject => {
-      ref ??= { personKey: person._id, idNumber: decryptField(this.options.keyring, person.idNumber ?? '', aadOf('person', person._id, 'idNumber')), name: null };
-      return { kind: 'person', key: person._id, regionCode, householdId: household?._id ?? null, person: ref };
+    // The ID number is decrypted only when a flag event names the person.
+    const subject: FlagSubject = {
+      kind: 'person',
+      key: person._id,
+      regionCode,
+      householdId: household?._id ?? null,
+      get person() {
+        ref ??= { personKey: person._id, idNumber: decryptField(keyring, person.idNumber ?? '', aadOf('person', person._id, 'idNumber')), name: null };
+        return ref;
+      },
     };
-    return rules.map(({ rule }) => ({ subject: subject(), rule, match: results.get(rule.id) ?? null }));
+    for (const { rule } of rules) pass.evaluations.push({ subject, rule, match: results.get(rule.id) ?? null });
+    pass.wakes.push({ kind: 'person', key: person._id, wakes: facts.wakes });
   }
 
-  private evaluateHousehold(household: Summary, persons: ReadonlyMap<string, Summary>, context: FactContext, changed?: ReadonlySet<string>): Evaluation[] {
+  private evaluateHousehold(pass: Pass, household: Summary, persons: ReadonlyMap<string, Summary>, water: ReadonlyMap<string, WaterUse>, context: FactContext, changed?: ReadonlySet<string>): void {
     const rules = this.options.engine.rulesFor('household', changed);
-    if (rules.length === 0) return [];
+    if (rules.length === 0) return;
     const regionCode = household.current.regionCode;
     if (regionCode === null) {
       this.metrics.unlocated += 1;
-      return [];
+      return;
     }
     const members = household.ruleInputs.members.map((member) => persons.get(member.personKey)).filter((member): member is Summary => member !== undefined);
-    const results = this.options.engine.evaluate('household', householdFacts(household, members, context), rules);
+    const facts = householdFacts(withWater(household, water), members, context);
+    const results = this.options.engine.evaluate('household', facts, rules);
     this.count(results.size);
     const subject: FlagSubject = { kind: 'household', key: household._id, regionCode, householdId: household._id, person: null };
-    return rules.map(({ rule }) => ({ subject, rule, match: results.get(rule.id) ?? null }));
+    for (const { rule } of rules) pass.evaluations.push({ subject, rule, match: results.get(rule.id) ?? null });
+    pass.wakes.push({ kind: 'household', key: household._id, wakes: facts.wakes });
   }
 
   private count(rules: number): void {

@@ -224,6 +224,87 @@ describe('a disaster declared by 应急 over the town', () => {
   });
 });
 
+describe('time passing (the scheduler: wake-ups in the store, run when due)', () => {
+  const wakeups = () => service.connection.collection<{ _id: string; reasons: string[]; dueAt: string }>('wakeups');
+  const reading = (elder: TestPerson, hours: number, litres: number) => publish('water.meter-reading-recorded', about(elder, 'WATER', hoursAgo(hours), { body: { consumptionLitres: litres, intervalStart: new Date(Date.now() - (hours + 1) * 3_600_000), intervalEnd: new Date(hoursAgo(hours)) } }));
+
+  it('flags water silence measured from hourly readings when the wake-up at the last use + 24 h falls due', async () => {
+    const elder = personBorn('1946-07-07', 'F');
+    await publish('elderly-care.elder-registered', about(elder, 'CIVIL_AFFAIRS_ELDERLY_CARE', hoursAgo(24 * 30), { body: { livingArrangement: 'ALONE', hukouResident: true, economicStatus: 'ORDINARY' } }));
+    const use = await reading(elder, 20, 35);
+    await reading(elder, 1, 0);
+    await settled();
+    // 20 hours without water: not yet; the wake-up waits for hour 24.
+    expect(await flagOf('WATER_METER_SILENCE', 'p', elder.personKey)).toBeNull();
+    const pending = await wakeups().find({ _id: { $regex: `\\|p:${elder.personKey}$` } }).toArray();
+    const useEnd = Date.parse(hoursAgo(20));
+    // One pending wake-up per subject: the earliest of its wakes (the visit roster's month start comes later).
+    expect(pending, JSON.stringify(pending)).toHaveLength(1);
+    expect(Math.abs(Date.parse(pending[0]?.dueAt ?? '') - (useEnd + 24 * 3_600_000))).toBeLessThan(60_000);
+    expect(pending[0]?.reasons).toEqual(['water']);
+
+    expect(consumer.scheduler).not.toBeNull();
+    const slot = await service.connection.collection<{ _id: string; wakeupId: string; wakes: Record<string, string> }>('wakeup_slots').findOne({ _id: `p:${elder.personKey}` });
+    expect(slot).toMatchObject({ wakeupId: pending[0]?._id, wakes: { water: pending[0]?.dueAt } });
+    expect(Object.keys(slot?.wakes ?? {}).sort()).toEqual(['month', 'water']);
+    try {
+      service.setNow(new Date(useEnd + 25 * 3_600_000).toISOString());
+      expect(await consumer.scheduler?.runDue()).toBeGreaterThanOrEqual(1);
+    } finally {
+      service.setNow(undefined);
+    }
+    const flag = await flagOf('WATER_METER_SILENCE', 'p', elder.personKey);
+    expect(flag).toMatchObject({ status: 'OPEN', urgency: 'P1' });
+    expect(flag?.explanation).toContain('已连续25小时无用水');
+    expect(flag?.facts).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'waterSilenceHours', value: '25', sourceEventId: use, sourceDepartment: 'WATER' })]));
+    expect(await wakeups().find({ _id: { $regex: `\\|p:${elder.personKey}$` } }).toArray()).toMatchObject([{ reasons: ['month'] }]);
+  });
+
+  it('flags at once a silence that began long ago, and not an elder whose water runs (negative)', async () => {
+    const silent = personBorn('1947-08-08', 'M');
+    const running = personBorn('1947-09-09', 'F');
+    for (const elder of [silent, running]) await publish('elderly-care.elder-registered', about(elder, 'CIVIL_AFFAIRS_ELDERLY_CARE', hoursAgo(24 * 30), { body: { livingArrangement: 'ALONE', hukouResident: true, economicStatus: 'ORDINARY' } }));
+    await reading(silent, 40, 12);
+    await reading(running, 40, 12);
+    await reading(running, 2, 8);
+    await reading(silent, 1, 0);
+    await reading(running, 1, 0);
+    await settled();
+    expect(await flagOf('WATER_METER_SILENCE', 'p', silent.personKey)).toMatchObject({ status: 'OPEN' });
+    expect(await flagOf('WATER_METER_SILENCE', 'p', running.personKey)).toBeNull();
+  });
+
+  it('raises TURNING_80_WITHOUT_ALLOWANCE on the birthday, after a restart, exactly once', async () => {
+    const tomorrow = new Date(Date.now() + (8 + 24) * 3_600_000).toISOString().slice(0, 10);
+    const monthDay = tomorrow.slice(5) === '02-29' ? '03-01' : tomorrow.slice(5);
+    const birthDate = `${String(Number(tomorrow.slice(0, 4)) - 80)}-${monthDay}`;
+    const elder = personBorn(birthDate, 'M');
+    await publish('elderly-care.elder-registered', about(elder, 'CIVIL_AFFAIRS_ELDERLY_CARE', hoursAgo(24 * 400), { body: { livingArrangement: 'WITH_FAMILY', hukouResident: true, economicStatus: 'ORDINARY' } }));
+    await settled();
+    expect(await flagOf('TURNING_80_WITHOUT_ALLOWANCE', 'p', elder.personKey)).toBeNull();
+    const birthday = Date.parse(`${String(Number(birthDate.slice(0, 4)) + 80)}-${monthDay}T00:00:00+08:00`);
+    const pending = await wakeups().findOne({ _id: { $regex: `\\|p:${elder.personKey}$` } });
+    expect(pending).toMatchObject({ dueAt: new Date(birthday).toISOString(), reasons: ['age'] });
+
+    // The service is down over the birthday; the new one runs what fell due at its start.
+    await consumer.stop();
+    try {
+      service.setNow(new Date(birthday + 3_600_000).toISOString());
+      consumer = await service.projection(undefined, { rules: true });
+      await waitFor(async () => (await flagOf('TURNING_80_WITHOUT_ALLOWANCE', 'p', elder.personKey)) !== null, { timeoutMs: 30_000, description: 'the birthday flag after the restart' });
+      await settled();
+      expect(await consumer.scheduler?.runDue()).toBe(0);
+    } finally {
+      service.setNow(undefined);
+    }
+    const flag = await flagOf('TURNING_80_WITHOUT_ALLOWANCE', 'p', elder.personKey);
+    expect(flag).toMatchObject({ status: 'OPEN', urgency: 'P4' });
+    expect(flag?.log.map((entry) => entry.action)).toEqual(['RAISED']);
+    const events = await flagEvents(elder.personKey, 1);
+    expect(events.map((event) => `${event.eventType} ${String(event.value.ruleId)}`)).toEqual(['data-sharing.flag-raised TURNING_80_WITHOUT_ALLOWANCE']);
+  });
+});
+
 describe('GET /rules', () => {
   it('lists every rule with its condition and the parameters, each marked seed or parameter', async () => {
     const response = await service.app.inject({ url: '/rules', headers: { authorization: `Bearer ${await service.token(['analyst'])}` } });
