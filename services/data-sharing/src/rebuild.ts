@@ -23,6 +23,7 @@ import { decrypter, foldCrypto } from './projection/crypto.js';
 import type { Precedence } from './projection/precedence.js';
 import { ProjectionConsumer } from './projection/projection-consumer.js';
 import { DIRTY } from './projection/projector.js';
+import { progressLine } from './progress.js';
 
 export interface RebuildOptions {
   readonly kafka: ConsumerOptions['kafka'];
@@ -85,11 +86,6 @@ async function groupReached(kafka: ConsumerOptions['kafka'], groupId: string, to
   }
 }
 
-const bar = (share: number, width = 30): string => {
-  const filled = Math.round(Math.min(1, share) * width);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-};
-
 export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
   const ends = await topicEnds(options.kafka, options.topics);
   const total = [...ends.values()].reduce((sum, end) => sum + end.high - end.low, 0);
@@ -110,11 +106,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
     return [...ends].every(([key, end]) => end.high <= end.low || (positions[key] ?? 0) >= end.high);
   };
   const report = (): void => {
-    const done = consumer.metrics().received;
-    const seconds = (performance.now() - started) / 1000;
-    const rate = seconds > 0 ? done / seconds : 0;
-    const eta = rate > 0 ? Math.max(0, (total - done) / rate) : Number.NaN;
-    options.progress?.(`${bar(total === 0 ? 1 : done / total)} ${String(Math.round((total === 0 ? 1 : done / total) * 100)).padStart(3)}%  ${done.toLocaleString('en')}/${total.toLocaleString('en')} events  ${Math.round(rate).toLocaleString('en')} events/s${Number.isFinite(eta) ? `  ETA ${eta.toFixed(0)} s` : ''}`);
+    options.progress?.(progressLine(consumer.metrics().received, total, 'events', (performance.now() - started) / 1000));
   };
   await consumer.start();
   let timer: NodeJS.Timeout | undefined;

@@ -8,7 +8,10 @@ import { decodeEvent, unprotectEvent } from '@minzheng/contracts';
 import { uniqueName, waitFor } from '@minzheng/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlagDocument } from '../flags/flag.schema.js';
-import type { ProjectionConsumer } from '../projection/projection-consumer.js';
+import { createScreener } from '../app.js';
+import type { ProjectionConsumer, StoredEventRecord } from '../projection/projection-consumer.js';
+import { rescreen } from '../rescreen.js';
+import { parseParameters } from './parameters.js';
 import { eventFor, idNumber, startTestService, type TestPerson, type TestService } from '../test-support/service.js';
 
 let service: TestService;
@@ -302,6 +305,28 @@ describe('time passing (the scheduler: wake-ups in the store, run when due)', ()
     expect(flag?.log.map((entry) => entry.action)).toEqual(['RAISED']);
     const events = await flagEvents(elder.personKey, 1);
     expect(events.map((event) => `${event.eventType} ${String(event.value.ruleId)}`)).toEqual(['data-sharing.flag-raised TURNING_80_WITHOUT_ALLOWANCE']);
+  });
+});
+
+describe('the batch re-screen (after a parameter changed)', () => {
+  it('re-screens every subject with the new parameters, with progress, raising what now holds and nothing twice', async () => {
+    const elder = personBorn('1948-10-10', 'F');
+    await publish('elderly-care.elder-registered', about(elder, 'CIVIL_AFFAIRS_ELDERLY_CARE', hoursAgo(24 * 30), { body: { livingArrangement: 'ALONE', hukouResident: true, economicStatus: 'ORDINARY' } }));
+    await publish('water.meter-anomaly-detected', about(elder, 'WATER', hoursAgo(1), { body: { anomalyKind: 'NO_CONSUMPTION', hours: 20 } }));
+    await settled();
+    expect(await flagOf('WATER_METER_SILENCE', 'p', elder.personKey)).toBeNull();
+
+    const parameters = parseParameters(JSON.stringify({ waterSilenceThresholdHours: 18 }));
+    const lines: string[] = [];
+    const run = () => rescreen({ screener: createScreener({ connection: service.connection, publisher: service.servicePublisher, keyring: service.keyring, parameters }), otherEvents: service.connection.collection<StoredEventRecord>('other_events'), progress: (line) => lines.push(line) });
+    const report = await run();
+    expect(report).toMatchObject({ persons: await service.connection.collection('persons').countDocuments({}), households: await service.connection.collection('households').countDocuments({}) });
+    expect(lines.at(-1)).toMatch(/100%\s+[\d,]+\/[\d,]+ subjects/u);
+    const flag = await flagOf('WATER_METER_SILENCE', 'p', elder.personKey);
+    expect(flag).toMatchObject({ status: 'OPEN' });
+    expect(flag?.explanation).toContain('报警阈值18（参数）小时');
+    // Again: everything already holds as flagged.
+    expect((await run()).written).toBe(0);
   });
 });
 
