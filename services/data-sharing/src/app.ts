@@ -18,6 +18,7 @@ import { personRoutes } from './routes/persons.js';
 import { statisticsRoutes } from './routes/statistics.js';
 import { flagRoutes } from './routes/flags.js';
 import { ruleRoutes } from './routes/rules.js';
+import { eligibilityRoutes } from './routes/eligibility.js';
 import type { EventPublisher } from '@minzheng/event-bus/publisher';
 import type { Keyring } from '@minzheng/identity/field-crypto';
 import type { OutboxNudge } from '@minzheng/service-kit/repository';
@@ -107,6 +108,7 @@ export async function buildDataSharingApp(options: DataSharingAppOptions): Promi
       { name: 'audit', description: '访问审计 (access audit)' },
       { name: 'flags', description: '政策找人线索：查看、确认、办结 (flags of the detection rules)' },
       { name: 'rules', description: '政策找人规则与参数 (detection rules and parameters)' },
+      { name: 'eligibility', description: '应享未享与政策模拟 (take-up and what-if)' },
     ],
   });
   const deps = buildDeps(options);
@@ -116,5 +118,6 @@ export async function buildDataSharingApp(options: DataSharingAppOptions): Promi
   auditRoutes(app, deps);
   flagRoutes(app, deps);
   ruleRoutes(app, deps);
+  eligibilityRoutes(app, deps, options.smallCellThreshold ?? 5);
   return app;
 }

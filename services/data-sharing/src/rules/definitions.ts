@@ -13,6 +13,7 @@
  * Changing a rule's meaning means a new `version`; flags cite the version that raised them.
  */
 import type { ProgramType, Urgency, WorkerRole } from '@minzheng/contracts';
+import { notReceiving, ORPHAN_CATEGORIES } from './eligibility.js';
 import type { Condition } from './conditions.js';
 import type { FactName } from './facts.js';
 import type { ParameterName } from './parameters.js';
@@ -42,9 +43,7 @@ export interface RuleDefinition {
 }
 
 const alive: Condition = { fact: 'deceased', operator: 'equal', value: false };
-const lacks = (program: ProgramType): Condition => ({ fact: 'programs', operator: 'doesNotContain', value: program });
 const recent = (fact: FactName, limit: ParameterName): Condition => ({ all: [{ fact, operator: 'greaterThanInclusive', value: 0 }, { fact, operator: 'lessThanInclusive', value: { fact: limit } }] });
-const ORPHAN_CATEGORIES = ['INSTITUTIONAL_ORPHAN', 'SCATTERED_ORPHAN', 'DEFACTO_UNSUPPORTED'];
 
 export const RULES: readonly RuleDefinition[] = [
   {
@@ -156,7 +155,7 @@ export const RULES: readonly RuleDefinition[] = [
     description: '家庭近 12 个月刚性支出（医疗、教育、康复、灾害、意外）达到年可支配收入的 k 倍（k 为可配置标准），可参照低保、低收入给予专项和临时救助。',
     subject: 'household',
     inputs: ['rigidExpenditureRatioPermille', 'expenditureThresholdPermille', 'rigidExpenditure12mFen', 'annualDisposableIncomeFen', 'programs'],
-    condition: { all: [{ fact: 'rigidExpenditureRatioPermille', operator: 'greaterThanInclusive', value: { fact: 'expenditureThresholdPermille' } }, lacks('EXPENDITURE_HARDSHIP')] },
+    condition: notReceiving('EXPENDITURE_HARDSHIP'),
     urgency: 'P3',
     targetRole: 'TOWN_ASSISTANCE_OFFICE',
     flagCode: 'EXPENDITURE_HARDSHIP',
@@ -173,7 +172,7 @@ export const RULES: readonly RuleDefinition[] = [
     description: '经济状况核对显示家庭月人均收入不高于当地低保标准，但家庭未享受低保或特困供养，应主动告知并引导申请。',
     subject: 'household',
     inputs: ['perCapitaIncomeFen', 'dibaoStandardFen', 'programs'],
-    condition: { all: [{ fact: 'perCapitaIncomeFen', operator: 'lessThanInclusive', value: { fact: 'dibaoStandardFen' } }, lacks('DIBAO'), lacks('TEKUN')] },
+    condition: notReceiving('DIBAO'),
     urgency: 'P3',
     targetRole: 'TOWN_ASSISTANCE_OFFICE',
     flagCode: 'DIBAO_CANDIDATE',
@@ -190,7 +189,7 @@ export const RULES: readonly RuleDefinition[] = [
     description: '家庭月人均收入高于低保标准、不高于低收入认定上限（低保标准的倍数），但未认定为低收入家庭，应主动告知。',
     subject: 'household',
     inputs: ['perCapitaIncomeFen', 'dibaoStandardFen', 'lowIncomeLimitFen', 'programs'],
-    condition: { all: [{ fact: 'perCapitaIncomeFen', operator: 'greaterThan', value: { fact: 'dibaoStandardFen' } }, { fact: 'perCapitaIncomeFen', operator: 'lessThanInclusive', value: { fact: 'lowIncomeLimitFen' } }, lacks('LOW_INCOME'), lacks('DIBAO'), lacks('TEKUN')] },
+    condition: notReceiving('LOW_INCOME'),
     urgency: 'P3',
     targetRole: 'TOWN_ASSISTANCE_OFFICE',
     flagCode: 'LOW_INCOME_CANDIDATE',
@@ -309,7 +308,7 @@ export const RULES: readonly RuleDefinition[] = [
     description: '本市户籍老年人年满 80 周岁，但未享受高龄津贴；按免申即享要求应自动发放并告知本人和社区。',
     subject: 'person',
     inputs: ['age', 'hukouResident', 'deceased', 'programs', 'advancedAgeYears'],
-    condition: { all: [alive, { fact: 'age', operator: 'greaterThanInclusive', value: { fact: 'advancedAgeYears' } }, { fact: 'hukouResident', operator: 'equal', value: true }, lacks('ADVANCED_AGE_ALLOWANCE')] },
+    condition: notReceiving('ADVANCED_AGE_ALLOWANCE'),
     urgency: 'P4',
     targetRole: 'CIVIL_AFFAIRS_ASSISTANT',
     flagCode: 'ADVANCED_AGE_ALLOWANCE_CANDIDATE',
@@ -326,7 +325,7 @@ export const RULES: readonly RuleDefinition[] = [
     description: '低保、低收入、特困等经济困难老人经能力评估为失能或半失能，但未享受经济困难失能老人护理补贴，并可转介适老化改造。',
     subject: 'person',
     inputs: ['age', 'careDependencyLevel', 'hardship', 'programs', 'deceased', 'elderAgeYears', 'careSubsidyDependencyLevels'],
-    condition: { all: [alive, { fact: 'age', operator: 'greaterThanInclusive', value: { fact: 'elderAgeYears' } }, { fact: 'careDependencyLevel', operator: 'in', value: { fact: 'careSubsidyDependencyLevels' } }, { fact: 'hardship', operator: 'equal', value: true }, lacks('ELDERLY_CARE_SUBSIDY')] },
+    condition: notReceiving('ELDERLY_CARE_SUBSIDY'),
     urgency: 'P3',
     targetRole: 'SOCIAL_WORKER',
     flagCode: 'CARE_SUBSIDY_CANDIDATE',
@@ -343,7 +342,7 @@ export const RULES: readonly RuleDefinition[] = [
     description: '持残疾证且属低保、低收入、特困等困难对象的残疾人，未享受困难残疾人生活补贴（残疾人两项补贴之一，可跨省通办）。',
     subject: 'person',
     inputs: ['disabilityGrade', 'disabilityKind', 'hardship', 'programs', 'deceased'],
-    condition: { all: [alive, { fact: 'disabilityGrade', operator: 'notEqual', value: null }, { fact: 'hardship', operator: 'equal', value: true }, lacks('DISABILITY_LIVING_SUBSIDY')] },
+    condition: notReceiving('DISABILITY_LIVING_SUBSIDY'),
     urgency: 'P3',
     targetRole: 'CIVIL_AFFAIRS_ASSISTANT',
     flagCode: 'TWO_SUBSIDIES_CANDIDATE',
@@ -360,7 +359,7 @@ export const RULES: readonly RuleDefinition[] = [
     description: '重度残疾人（一、二级，或三、四级智力、精神残疾）未享受重度残疾人护理补贴（残疾人两项补贴之一）。',
     subject: 'person',
     inputs: ['disabilityGrade', 'disabilityKind', 'programs', 'deceased', 'severeDisabilityGrades', 'careSubsidyExtraKinds'],
-    condition: { all: [alive, { any: [{ fact: 'disabilityGrade', operator: 'in', value: { fact: 'severeDisabilityGrades' } }, { all: [{ fact: 'disabilityKind', operator: 'in', value: { fact: 'careSubsidyExtraKinds' } }, { fact: 'disabilityGrade', operator: 'in', value: ['GRADE_3', 'GRADE_4'] }] }] }, lacks('DISABILITY_CARE_SUBSIDY')] },
+    condition: notReceiving('DISABILITY_CARE_SUBSIDY'),
     urgency: 'P3',
     targetRole: 'CIVIL_AFFAIRS_ASSISTANT',
     flagCode: 'TWO_SUBSIDIES_CANDIDATE',
@@ -377,7 +376,7 @@ export const RULES: readonly RuleDefinition[] = [
     description: '低保、低收入、特困家庭或孤儿、事实无人抚养儿童就读初中、高中或大学，未享受教育救助（每生每年初中 1,000 元、高中 3,000 元、大学 8,000 元）。',
     subject: 'person',
     inputs: ['schoolStage', 'hardship', 'childCategory', 'programs', 'educationAidStages'],
-    condition: { all: [{ fact: 'schoolStage', operator: 'in', value: { fact: 'educationAidStages' } }, { any: [{ fact: 'hardship', operator: 'equal', value: true }, { fact: 'childCategory', operator: 'in', value: ORPHAN_CATEGORIES }] }, lacks('EDUCATION_AID')] },
+    condition: notReceiving('EDUCATION_AID'),
     urgency: 'P4',
     targetRole: 'HELP_CENTRE',
     flagCode: 'EDUCATION_AID_CANDIDATE',

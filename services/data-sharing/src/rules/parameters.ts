@@ -50,17 +50,31 @@ export const DEFAULT_PARAMETERS: RuleParameters = Object.fromEntries(Object.entr
 
 /** Parses `MZ_RULE_PARAMETERS`: each named value must have the type of its default. */
 export function parseParameters(raw: string): RuleParameters {
-  const parsed: unknown = JSON.parse(raw);
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('must be a JSON object of parameter names to values');
-  const out: Record<string, unknown> = { ...DEFAULT_PARAMETERS };
-  for (const [name, value] of Object.entries(parsed)) {
+  return withParameters(DEFAULT_PARAMETERS, JSON.parse(raw));
+}
+
+/** `base` with the named values replaced (`MZ_RULE_PARAMETERS`, a what-if); throws `ParameterError` naming the first bad one. */
+export function withParameters(base: RuleParameters, changes: unknown): RuleParameters {
+  if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) throw new ParameterError(null, 'must be a JSON object of parameter names to values');
+  const out: Record<string, unknown> = { ...base };
+  for (const [name, value] of Object.entries(changes)) {
     const definition = (PARAMETER_DEFINITIONS as Readonly<Record<string, ParameterDefinition>>)[name];
-    if (definition === undefined) throw new Error(`unknown rule parameter ${name} (known: ${Object.keys(PARAMETER_DEFINITIONS).join(', ')})`);
+    if (definition === undefined) throw new ParameterError(name, `unknown rule parameter ${name} (known: ${Object.keys(PARAMETER_DEFINITIONS).join(', ')})`);
     const wantsList = Array.isArray(definition.value);
     if (wantsList ? !Array.isArray(value) || !value.every((item) => typeof item === 'string') : typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new Error(`rule parameter ${name} must be ${wantsList ? 'a list of strings' : 'a non-negative number'}`);
+      throw new ParameterError(name, `rule parameter ${name} must be ${wantsList ? 'a list of strings' : 'a non-negative number'}`);
     }
     out[name] = value;
   }
   return out as RuleParameters;
+}
+
+export class ParameterError extends Error {
+  constructor(
+    readonly parameter: string | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ParameterError';
+  }
 }
