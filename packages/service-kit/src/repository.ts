@@ -69,6 +69,38 @@ export async function insertNew<T extends { _id: string }>(collection: mongo.Col
   }
 }
 
+/** Operations per `bulkWrite` of `bulkWriteAll` (FerretDB v1 stops answering somewhere past 200). */
+const WRITE_CHUNK = 100;
+
+/**
+ * Runs write operations in unordered `bulkWrite`s of at most 100, where an operation may meet a
+ * duplicate key on purpose (a guarded upsert — `{_id, version: {$lt: n}}` — whose document is as
+ * new already). MongoDB goes on past such a failure; FerretDB v1 stops at the first one, even
+ * unordered, and leaves the rest of the call undone. So after a call that failed on duplicates,
+ * the operations after the first failure (minus those reported) are sent again: every operation
+ * here must be safe to run twice (a replace of the same document, a guarded upsert). Any other
+ * failure is thrown. Returns how many operations met a duplicate (counting repeats on MongoDB).
+ */
+export async function bulkWriteAll<T extends mongo.Document>(collection: mongo.Collection<T>, operations: readonly mongo.AnyBulkWriteOperation<T>[]): Promise<number> {
+  let duplicates = 0;
+  for (let start = 0; start < operations.length; start += WRITE_CHUNK) {
+    let pending = operations.slice(start, start + WRITE_CHUNK);
+    while (pending.length > 0) {
+      try {
+        await collection.bulkWrite(pending, { ordered: false });
+        break;
+      } catch (error) {
+        const failed = duplicateIndexes(error);
+        if (failed === undefined || failed.size === 0) throw error;
+        duplicates += failed.size;
+        const first = Math.min(...failed);
+        pending = pending.filter((_, index) => index > first && !failed.has(index));
+      }
+    }
+  }
+  return duplicates;
+}
+
 /** Told after every write that appended events, so the outbox relay can look the document up by id. */
 export type OutboxNudge = (hint: { readonly collection: string; readonly ids: readonly string[] }) => void;
 

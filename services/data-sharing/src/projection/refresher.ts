@@ -8,7 +8,7 @@
  *
  * A subject marked by many events in a row is recomputed once per pass, not once per event.
  */
-import { duplicateIndexes } from '@minzheng/service-kit/repository';
+import { bulkWriteAll } from '@minzheng/service-kit/repository';
 import type { Connection, mongo } from 'mongoose';
 import { SAFE_ID_RANGE, aggregate, subjectPrefix, summaryDocument, type SubjectSummaryDocument } from './fold.js';
 import type { StoredContribution, SubjectKind } from './model.js';
@@ -165,15 +165,10 @@ export class SummaryRefresher {
     }
     for (const kind of ['person', 'household'] as const) {
       const writes = documents.filter((item) => item.kind === kind).map(({ document }) => ({ replaceOne: { filter: { _id: document._id, contributions: { $lt: document.contributions } }, replacement: document, upsert: true } }));
-      if (writes.length === 0) continue;
-      try {
-        // Guarded: only a summary of fewer contributions is replaced (one statement, never a moment
-        // without the summary); two refreshers never put an older one back.
-        await this.summaries[kind].bulkWrite(writes, { ordered: false });
-      } catch (error) {
-        // A summary from as many or more contributions is there already: the upsert met its `_id`.
-        if (duplicateIndexes(error) === undefined) throw error;
-      }
+      // Guarded: only a summary of fewer contributions is replaced (one statement, never a moment
+      // without the summary); two refreshers never put an older one back. A summary from as many
+      // or more contributions is there already when the upsert meets its `_id` (a duplicate).
+      await bulkWriteAll(this.summaries[kind], writes);
     }
     if (this.options.onRefreshed !== undefined && changes.length > 0) await this.options.onRefreshed(changes);
     // A marker whose contribution was not there yet stays for the next pass.

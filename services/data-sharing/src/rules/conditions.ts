@@ -5,8 +5,10 @@
  * into a plain closure over a fact map: no interpretation at evaluation time, no promises, no
  * allocation besides the closure's own.
  *
- * Semantics follow json-rules-engine's built-in operators: numeric comparisons are false unless
- * both sides are numbers (a fact that is unknown — null — never passes `lessThan`), `in` / `notIn`
+ * Semantics follow json-rules-engine's built-in operators, one stricter: numeric comparisons are
+ * false unless both sides are numbers (a fact that is unknown — null — never passes `lessThan`, nor
+ * a threshold that is unknown: json-rules-engine checks only the fact's side, and the benchmark
+ * gives it operators that check both), `in` / `notIn`
  * look the fact up in the value (an array), `contains` / `doesNotContain` look the value up in the
  * fact (an array; false when the fact is not one).
  */
@@ -53,33 +55,55 @@ const TESTS: Readonly<Record<Operator, (fact: unknown, value: unknown) => boolea
 
 export class ConditionError extends Error {}
 
-/** Compiles a condition to a predicate; an unknown operator or fact (when `known` is given) is an error at compile time, not at evaluation. */
-export function compileCondition(condition: Condition, known?: ReadonlySet<string>): Predicate {
+/**
+ * Compiles a condition to a predicate; an unknown operator or fact (when `known` is given) is an
+ * error at compile time, not at evaluation. Names in `constants` (the parameters of an engine,
+ * fixed for its life) are read once, here: the predicate then reads only the subject's facts, so
+ * nothing has to merge facts and parameters per subject.
+ */
+export function compileCondition(condition: Condition, known?: ReadonlySet<string>, constants: Readonly<Record<string, unknown>> = {}): Predicate {
   if ('all' in condition) {
-    const parts = condition.all.map((part) => compileCondition(part, known));
+    const parts = condition.all.map((part) => compileCondition(part, known, constants));
     return (facts) => {
       for (const part of parts) if (!part(facts)) return false;
       return true;
     };
   }
   if ('any' in condition) {
-    const parts = condition.any.map((part) => compileCondition(part, known));
+    const parts = condition.any.map((part) => compileCondition(part, known, constants));
     return (facts) => {
       for (const part of parts) if (part(facts)) return true;
       return false;
     };
   }
   if ('not' in condition) {
-    const inner = compileCondition(condition.not, known);
+    const inner = compileCondition(condition.not, known, constants);
     return (facts) => !inner(facts);
   }
   const test = TESTS[condition.operator] as ((fact: unknown, value: unknown) => boolean) | undefined;
   if (test === undefined) throw new ConditionError(`unknown operator ${condition.operator as string} (one of ${OPERATORS.join(', ')})`);
   for (const name of factsOf(condition)) if (known !== undefined && !known.has(name)) throw new ConditionError(`unknown fact ${name}`);
   const { fact, value } = condition;
+  const constant = (name: string) => Object.hasOwn(constants, name);
   if (isReference(value)) {
     const other = value.fact;
+    if (constant(fact) && constant(other)) {
+      const result = test(constants[fact], constants[other]);
+      return () => result;
+    }
+    if (constant(other)) {
+      const bound = constants[other];
+      return (facts) => test(facts[fact], bound);
+    }
+    if (constant(fact)) {
+      const bound = constants[fact];
+      return (facts) => test(bound, facts[other]);
+    }
     return (facts) => test(facts[fact], facts[other]);
+  }
+  if (constant(fact)) {
+    const result = test(constants[fact], value);
+    return () => result;
   }
   return (facts) => test(facts[fact], value);
 }

@@ -140,11 +140,14 @@ function factText(value: unknown): string {
 
 export class RuleEngine {
   private readonly compiled: readonly CompiledRule[];
+  private readonly byKind: Readonly<Record<'person' | 'household', readonly CompiledRule[]>>;
 
   constructor(
     readonly rules: readonly RuleDefinition[],
     private readonly parameters: RuleParameters,
   ) {
+    // The parameters are constants of the compiled conditions (a fact of the same name wins, as in `factMap`).
+    const constants = Object.fromEntries(Object.entries(parameters).filter(([name]) => !Object.hasOwn(FACT_CATALOG, name)));
     this.compiled = rules.map((rule) => {
       const declared = new Set<string>(rule.inputs);
       for (const name of [...factsOf(rule.condition), ...(rule.escalation === undefined ? [] : factsOf(rule.escalation.condition)), ...rule.evidence]) {
@@ -157,13 +160,15 @@ export class RuleEngine {
         const entry = (FACT_CATALOG as Readonly<Record<string, { dependsOn: readonly string[] }>>)[input];
         for (const dependency of entry?.dependsOn ?? ['parameter']) dependsOn.add(dependency);
       }
-      return { rule, when: compileCondition(rule.condition, KNOWN_INPUTS), escalate: rule.escalation === undefined ? null : compileCondition(rule.escalation.condition, KNOWN_INPUTS), dependsOn };
+      return { rule, when: compileCondition(rule.condition, KNOWN_INPUTS, constants), escalate: rule.escalation === undefined ? null : compileCondition(rule.escalation.condition, KNOWN_INPUTS, constants), dependsOn };
     });
+    this.byKind = { person: this.compiled.filter((item) => item.rule.subject === 'person'), household: this.compiled.filter((item) => item.rule.subject === 'household') };
   }
 
   /** The rules of `kind`; with `changed`, only those whose inputs depend on one of the changes. */
   rulesFor(kind: 'person' | 'household', changed?: ReadonlySet<string>): readonly CompiledRule[] {
-    return this.compiled.filter((item) => item.rule.subject === kind && (changed === undefined || [...item.dependsOn].some((dependency) => changed.has(dependency))));
+    if (changed === undefined) return this.byKind[kind];
+    return this.byKind[kind].filter((item) => [...item.dependsOn].some((dependency) => changed.has(dependency)));
   }
 
   /** The fact map a condition reads: the facts and the parameters. */
@@ -173,17 +178,21 @@ export class RuleEngine {
 
   /** Evaluates the given rules (default: all of `kind`); returns one entry per rule: its match or null. */
   evaluate(kind: 'person' | 'household', facts: FactSet, rules: readonly CompiledRule[] = this.rulesFor(kind)): Map<string, RuleMatch | null> {
-    const values = this.factMap(facts);
     const out = new Map<string, RuleMatch | null>();
-    for (const item of rules) out.set(item.rule.id, item.when(values) ? this.match(item, facts, values) : null);
+    let values: FactMap | undefined;
+    for (const item of rules) {
+      if (item.when(facts.values)) {
+        values ??= this.factMap(facts);
+        out.set(item.rule.id, this.match(item, facts, values));
+      } else out.set(item.rule.id, null);
+    }
     return out;
   }
 
   /** Only whether each rule fires (the re-screen's hot path: no explanation is built). */
   test(kind: 'person' | 'household', facts: FactSet): string[] {
-    const values = this.factMap(facts);
     const fired: string[] = [];
-    for (const item of this.rulesFor(kind)) if (item.when(values)) fired.push(item.rule.id);
+    for (const item of this.byKind[kind]) if (item.when(facts.values)) fired.push(item.rule.id);
     return fired;
   }
 

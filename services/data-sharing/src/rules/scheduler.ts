@@ -18,7 +18,7 @@
  * evaluates the subject twice, and the flags keep one per rule and subject (the second evaluation
  * changes nothing). Several instances may run it: the same, by the same argument.
  */
-import { insertNew } from '@minzheng/service-kit/repository';
+import { bulkWriteAll, insertNew } from '@minzheng/service-kit/repository';
 import type { Connection, mongo } from 'mongoose';
 import type { SubjectKind } from '../projection/model.js';
 import type { WakeReason } from './facts.js';
@@ -118,7 +118,7 @@ export class WakeupStore {
     }
     // Already there (a repeated plan after a crash): what is wanted is there.
     await insertNew(this.wakeups, inserts);
-    if (slotWrites.length > 0) await this.slots.bulkWrite(slotWrites, { ordered: false });
+    await bulkWriteAll(this.slots, slotWrites);
     if (removed.length > 0) await this.wakeups.deleteMany({ _id: { $in: removed } });
     this.metrics.planned += inserts.length;
     return inserts.length;

@@ -5,6 +5,7 @@
  * `water.meter-reading-recorded`, which is a signal only (no timeline entry, no summary refresh:
  * readings arrive every hour per meter). Later instants win, whatever order the readings come in.
  */
+import { bulkWriteAll } from '@minzheng/service-kit/repository';
 import type { Connection, mongo } from 'mongoose';
 import type { SubjectKind } from '../projection/model.js';
 import type { WaterUse } from './facts.js';
@@ -68,7 +69,7 @@ export class WaterUseStore {
       if (next !== before) changed.set(id, next);
     }
     if (changed.size > 0) {
-      await this.collection.bulkWrite([...changed.values()].map((document) => ({ replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } })), { ordered: false });
+      await bulkWriteAll(this.collection, [...changed.values()].map((document) => ({ replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } })));
     }
     return [...changed.values()].filter((after) => silent(after) && !silent(known.get(after._id) ?? null)).map((document) => ({ kind: document.kind, key: document.key }));
   }
