@@ -384,8 +384,16 @@ export function personFacts(person: Screened, household: Screened | null, contex
   const pair = EXCLUSIVE_PROGRAMS.find(([a, c]) => programs.includes(a) && programs.includes(c));
   b.set('duplicateBenefit', pair === undefined ? null : pair.join('+'), ...(pair === undefined ? [] : held.filter((item) => pair.includes(item.program)).map((item) => item.source)));
 
-  disasterFacts(b, person.current.regionCode, context);
+  disasterFacts(b, residenceOf(person, household), context);
   return b.done();
+}
+
+/**
+ * Where a person lives: their own residence as the departments report it, else their household's —
+ * a member named only in the household's records (a composition) lives where the household does.
+ */
+export function residenceOf(person: Screened, household: Screened | null): string | null {
+  return person.current.regionCode ?? household?.current.regionCode ?? null;
 }
 
 /** The facts about a household, with its members' summaries (those of the latest composition that are known). */

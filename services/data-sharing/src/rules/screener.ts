@@ -17,7 +17,7 @@ import { aadOf, type SubjectSummaryDocument } from '../projection/fold.js';
 import type { SubjectKind } from '../projection/model.js';
 import { SUMMARIES } from '../projection/projector.js';
 import type { RuleEngine } from './engine.js';
-import { householdFacts, personFacts, type FactContext, type Screened, type WaterUse } from './facts.js';
+import { householdFacts, personFacts, residenceOf, type FactContext, type Screened, type WaterUse } from './facts.js';
 import type { RuleParameters } from './parameters.js';
 import type { ReferenceBook } from './reference.js';
 import type { SubjectWakes, WakeupDocument, WakeupSlotDocument, WakeupStore } from './scheduler.js';
@@ -183,9 +183,9 @@ export class Screener {
     // The flags and wake-up slots, read once (each subject is evaluated once in the pass).
     const flags = await this.options.flags.allBySlot();
     const slots = (await this.options.wakeups?.allSlots()) ?? new Map<string, WakeupSlotDocument>();
-    const inRegion = (summary: Summary) => options.regionCodes === undefined || options.regionCodes.some((code) => summary.current.regionCode?.startsWith(code) === true);
-    const chosenHouseholds = [...households.values()].filter(inRegion);
-    const chosenPersons = [...persons.values()].filter(inRegion);
+    const inRegion = (regionCode: string | null) => options.regionCodes === undefined || options.regionCodes.some((code) => regionCode?.startsWith(code) === true);
+    const chosenHouseholds = [...households.values()].filter((household) => inRegion(household.current.regionCode));
+    const chosenPersons = [...persons.values()].filter((person) => inRegion(residenceOf(person, Screener.householdOf(person, households))));
     const total = chosenHouseholds.length + chosenPersons.length;
     const context = this.context();
     let done = 0;
@@ -224,12 +224,12 @@ export class Screener {
   private evaluatePerson(pass: Pass, person: Summary, households: ReadonlyMap<string, Summary>, water: ReadonlyMap<string, WaterUse>, context: FactContext, changed?: ReadonlySet<string>): void {
     const rules = this.options.engine.rulesFor('person', changed);
     if (rules.length === 0) return;
-    const regionCode = person.current.regionCode;
+    const household = Screener.householdOf(person, households);
+    const regionCode = residenceOf(person, household);
     if (regionCode === null || person.idNumber === null) {
       this.metrics.unlocated += 1;
       return;
     }
-    const household = Screener.householdOf(person, households);
     const facts = personFacts(withWater(person, water), household === null ? null : withWater(household as Summary, water), context);
     const results = this.options.engine.evaluate('person', facts, rules);
     this.count(results.size);

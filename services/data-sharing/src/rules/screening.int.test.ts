@@ -4,8 +4,7 @@
  * flags stored and their events relayed to Kafka — then read back as the alerting service will.
  */
 import { randomUUID } from 'node:crypto';
-import { decodeEvent, unprotectEvent } from '@minzheng/contracts';
-import { uniqueName, waitFor } from '@minzheng/testing';
+import { waitFor } from '@minzheng/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlagDocument } from '../flags/flag.schema.js';
 import { createScreener } from '../app.js';
@@ -55,28 +54,7 @@ async function settled(): Promise<void> {
 const flags = () => service.connection.collection<FlagDocument>('flags');
 const flagOf = async (ruleId: string, kind: 'p' | 'h', key: string) => flags().findOne({ _id: `${ruleId}|${kind}:${key}` });
 
-/** The flag events (data-sharing.*) keyed `key` on the topic, once `count` are there. */
-async function flagEvents(key: string, count: number): Promise<{ eventType: string; value: Record<string, unknown> }[]> {
-  await service.relay.drain();
-  const found: { eventType: string; value: Record<string, unknown> }[] = [];
-  const reader = service.kafka.consumer({ groupId: uniqueName('flag-reader') });
-  await reader.connect();
-  await reader.subscribe({ topic: service.topic, fromBeginning: true });
-  await reader.run({
-    eachMessage: ({ message }) => {
-      if (message.key?.toString() !== key || !message.value) return Promise.resolve();
-      const decoded = decodeEvent(service.registry, message.value);
-      if (decoded.eventType.startsWith('data-sharing.')) found.push({ eventType: decoded.eventType, value: unprotectEvent(service.registry, decoded.eventType, decoded.value, service.keyring) as Record<string, unknown> });
-      return Promise.resolve();
-    },
-  });
-  try {
-    await waitFor(() => found.length >= count, { timeoutMs: 30_000, description: `${String(count)} flag events keyed ${key}` });
-  } finally {
-    await reader.disconnect();
-  }
-  return found;
-}
+const flagEvents = (key: string, count: number) => service.flagEvents(key, count);
 
 const about = (person: TestPerson | null, department: string, occurredAt: string, extra: { household?: string; body?: Record<string, unknown>; villageCode?: string } = {}) => ({ person, department, occurredAt, villageCode: extra.villageCode ?? VILLAGE, ...(extra.household === undefined ? {} : { household: extra.household }), ...(extra.body === undefined ? {} : { body: extra.body }) });
 

@@ -4,6 +4,7 @@
  * consumers on any database, and events built from the contract fixtures for chosen persons.
  */
 import { randomUUID } from 'node:crypto';
+import { decodeEvent, unprotectEvent } from '@minzheng/contracts';
 import { EventPublisher } from '@minzheng/event-bus/publisher';
 import { fixtureValue } from '@minzheng/event-bus/test-support';
 import { idNumber, startServiceHarness, type ServiceHarness } from '@minzheng/service-kit/test-support';
@@ -20,6 +21,18 @@ export interface TestService extends ServiceHarness {
   readonly publisher: EventPublisher<Record<string, unknown>>;
   /** Starts a projection consumer (fresh group: from the beginning of the topic) into `connection`; with `rules`, the 政策找人 screener runs on it at the service's clock. */
   projection(connection?: Connection, options?: { rules?: boolean }): Promise<ProjectionConsumer>;
+  /**
+   * The flag events (`data-sharing.*`, decrypted) about `key` (a person key or household id named
+   * by the envelope, or the message key) on the topic, in order,
+   * once at least `until` are there (or `until` holds of them): read as the alerting service reads
+   * them, by one reader that starts on the first call and follows the topic from its beginning.
+   */
+  flagEvents(key: string, until: number | ((events: readonly FlagEvent[]) => boolean)): Promise<FlagEvent[]>;
+}
+
+export interface FlagEvent {
+  readonly eventType: string;
+  readonly value: Record<string, unknown>;
 }
 
 export async function startTestService(): Promise<TestService> {
@@ -27,6 +40,30 @@ export async function startTestService(): Promise<TestService> {
   const publisher = new EventPublisher<Record<string, unknown>>({ kafka: harness.kafka, registry: harness.registry, keyring: harness.keyring, source: 'department-under-test' });
   await publisher.connect();
   const consumers: ProjectionConsumer[] = [];
+  type Consumer = ReturnType<typeof harness.kafka.consumer>;
+  const found = new Map<string, FlagEvent[]>();
+  let reader: Promise<Consumer> | undefined;
+  const startReader = async (): Promise<Consumer> => {
+    const consumer = harness.kafka.consumer({ groupId: uniqueName('flag-reader') });
+    await consumer.connect();
+    await consumer.subscribe({ topic: harness.topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        const key = message.key?.toString();
+        if (key === undefined || !message.value) return Promise.resolve();
+        const decoded = decodeEvent(harness.registry, message.value);
+        if (!decoded.eventType.startsWith('data-sharing.')) return Promise.resolve();
+        const value = unprotectEvent(harness.registry, decoded.eventType, decoded.value, harness.keyring) as Record<string, unknown>;
+        // Keyed by the household when the envelope names one (the bus's partition key): filed under the person too.
+        const envelope = value.envelope as { person: { personKey: string } | null; household: { householdId: string } | null };
+        for (const subject of new Set([key, envelope.person?.personKey, envelope.household?.householdId])) {
+          if (subject !== undefined) found.set(subject, [...(found.get(subject) ?? []), { eventType: decoded.eventType, value }]);
+        }
+        return Promise.resolve();
+      },
+    });
+    return consumer;
+  };
   return {
     ...harness,
     publisher,
@@ -47,7 +84,16 @@ export async function startTestService(): Promise<TestService> {
       consumers.push(consumer);
       return consumer;
     },
+    flagEvents: async (key, until) => {
+      await harness.relay.drain();
+      reader ??= startReader();
+      await reader;
+      const done = typeof until === 'number' ? (events: readonly FlagEvent[]) => events.length >= until : until;
+      await waitFor(() => done(found.get(key) ?? []), { timeoutMs: 30_000, description: `flag events keyed ${key} (${typeof until === 'number' ? `${String(until)} wanted, ` : ''}have ${JSON.stringify((found.get(key) ?? []).map((event) => event.eventType))})` });
+      return found.get(key) ?? [];
+    },
     close: async () => {
+      if (reader !== undefined) await (await reader).disconnect();
       for (const consumer of consumers) await consumer.stop();
       await publisher.disconnect();
       await harness.close();

@@ -18,7 +18,7 @@ import type { SubjectSummaryDocument } from '../projection/fold.js';
 import type { StoredEventRecord } from '../projection/projection-consumer.js';
 import { compileCondition, type Predicate } from '../rules/conditions.js';
 import { ELIGIBILITY, type Eligibility } from '../rules/eligibility.js';
-import { householdFacts, personFacts, type FactContext, type FactSet } from '../rules/facts.js';
+import { householdFacts, personFacts, residenceOf, type FactContext, type FactSet } from '../rules/facts.js';
 import { ParameterError, withParameters, type RuleParameters } from '../rules/parameters.js';
 import { ReferenceBook, type StandardValue } from '../rules/reference.js';
 import { Screener } from '../rules/screener.js';
@@ -105,9 +105,10 @@ function assess(loaded: Loaded, scope: string, context: FactContext): Assessed[]
     }
   }
   for (const person of loaded.persons.values()) {
-    const regionCode = person.current.regionCode;
+    const household = Screener.householdOf(person, loaded.households);
+    const regionCode = residenceOf(person, household);
     if (regionCode?.startsWith(scope) !== true) continue;
-    const facts = personFacts(person, Screener.householdOf(person, loaded.households), context);
+    const facts = personFacts(person, household, context);
     for (const { item, eligible } of COMPILED) {
       if (item.subject !== 'person') continue;
       out.push({ program: item.program, kind: 'person', key: person._id, townCode: regionCode.slice(0, 9), persons: 1, standing: standingOf(item, eligible, facts, context.parameters, regionCode, 1, context, today) });
