@@ -1,0 +1,89 @@
+/**
+ * The stream log (推送日志): every change a caseworker's live stream must show — a new alert, an
+ * escalation or reassignment to them (or away from them), an update, a cancellation, an outcome —
+ * as an entry with a sequence number. The SSE event id is the sequence: a console that reconnects
+ * with `Last-Event-ID` gets every entry after it, so nothing is lost across a reconnect.
+ *
+ * Sequence numbers come from one counter document (`$inc`, atomic on one document); the entry's
+ * `_id` is the sequence zero-padded, so "after N" is an `_id` range — the one filter FerretDB v1
+ * pushes down to its store. An appender that took a number and died before writing leaves a gap;
+ * readers wait a moment at a gap (an entry may still be on its way) and then pass it (`hub.ts`).
+ *
+ * Entries carry no personal data: the alert's id, rule, urgency, region and the explanation.
+ */
+import type { Urgency, WorkerRole } from '@minzheng/contracts';
+import type { Connection, mongo } from 'mongoose';
+
+export const STREAM_ENTRY_KINDS = ['ALERT', 'UPDATED', 'ESCALATED', 'REASSIGNED', 'CANCELLED', 'RESOLVED', 'ACKNOWLEDGED'] as const;
+export type StreamEntryKind = (typeof STREAM_ENTRY_KINDS)[number];
+
+/** What a console shows of an alert in its list (no personal data). */
+export interface AlertSummary {
+  readonly alertId: string;
+  readonly flagId: string;
+  readonly ruleId: string;
+  readonly flagCode: string;
+  readonly urgency: Urgency;
+  readonly title: string;
+  readonly explanation: string;
+  readonly regionCode: string;
+  readonly status: string;
+  readonly escalationLevel: number;
+  readonly ackDueAt: string;
+  readonly resolveDueAt: string;
+}
+
+export interface StreamEntry {
+  readonly _id: string;
+  readonly seq: number;
+  readonly at: Date;
+  readonly kind: StreamEntryKind;
+  readonly alertId: string;
+  readonly regionCode: string;
+  /** Who holds the alert now. */
+  readonly assigneeRole: WorkerRole;
+  readonly caseworkerId: string | null;
+  /** Who held it before (escalated or reassigned away from them): they are told too. */
+  readonly previous: { readonly role: WorkerRole; readonly caseworkerId: string | null } | null;
+  readonly alert: AlertSummary;
+}
+
+export type NewStreamEntry = Omit<StreamEntry, '_id' | 'seq' | 'at'>;
+
+const WIDTH = 15;
+export const entryId = (seq: number): string => String(seq).padStart(WIDTH, '0');
+
+interface Counter {
+  _id: string;
+  seq: number;
+}
+
+export class StreamLog {
+  private readonly entries: mongo.Collection<StreamEntry>;
+  private readonly counters: mongo.Collection<Counter>;
+
+  constructor(connection: Connection) {
+    this.entries = connection.collection<StreamEntry>('alert_stream');
+    this.counters = connection.collection<Counter>('counters');
+  }
+
+  async append(entry: NewStreamEntry, at: Date): Promise<StreamEntry> {
+    const counter = await this.counters.findOneAndUpdate({ _id: 'alert_stream' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' });
+    if (counter === null) throw new Error('the stream counter was not returned');
+    const stored: StreamEntry = { ...entry, _id: entryId(counter.seq), seq: counter.seq, at };
+    await this.entries.insertOne(stored);
+    return stored;
+  }
+
+  /** Entries after `seq` (up to `until` when given), in order, at most `limit`. */
+  async after(seq: number, limit: number, until?: number): Promise<StreamEntry[]> {
+    const range: Record<string, string> = { $gt: entryId(seq) };
+    if (until !== undefined) range.$lte = entryId(until);
+    return this.entries.find({ _id: range } as mongo.Filter<StreamEntry>).sort({ _id: 1 }).limit(limit).toArray();
+  }
+
+  /** The last sequence number given out (0 before the first). */
+  async last(): Promise<number> {
+    return (await this.counters.findOne({ _id: 'alert_stream' }))?.seq ?? 0;
+  }
+}
