@@ -112,3 +112,55 @@ export function flagRaised(service: TestService, input: FlagInput = {}): Record<
     ...(input.explanation === undefined ? {} : { explanation: input.explanation }),
   };
 }
+
+export interface StreamEvent {
+  readonly id: number;
+  readonly event: string;
+  readonly data: Record<string, unknown>;
+  /** When the event arrived (ms, `Date.now()`). */
+  readonly receivedAt: number;
+}
+
+export interface StreamClient {
+  readonly events: StreamEvent[];
+  readonly status: number;
+  close(): void;
+}
+
+/** A console on the live stream: `GET /alerts/stream` over real HTTP, parsed as server-sent events. */
+export async function openStream(baseUrl: string, token: string, lastEventId?: number): Promise<StreamClient> {
+  const abort = new AbortController();
+  const response = await fetch(`${baseUrl}/alerts/stream`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) }) }, signal: abort.signal });
+  const events: StreamEvent[] = [];
+  if (response.body !== null && response.status === 200) {
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    void (async () => {
+      let buffer = '';
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buffer += value;
+          let end = buffer.indexOf('\n\n');
+          while (end >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const fields = new Map(block.split('\n').filter((line) => !line.startsWith(':')).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()] as const));
+            const data = fields.get('data');
+            if (data !== undefined) events.push({ id: Number(fields.get('id')), event: fields.get('event') ?? 'message', data: JSON.parse(data) as Record<string, unknown>, receivedAt: Date.now() });
+            end = buffer.indexOf('\n\n');
+          }
+        }
+      } catch {
+        // Aborted by close().
+      }
+    })();
+  }
+  return {
+    events,
+    status: response.status,
+    close: () => {
+      abort.abort();
+    },
+  };
+}
