@@ -22,5 +22,8 @@ export const configSpec = {
   MZ_RULES: env.bool('run the 政策找人 rules on every refreshed subject (needs the projection consumer here)', { default: true }),
   MZ_RULE_PARAMETERS: env.custom<RuleParameters>('rule parameters, JSON {name: value} (replaces the defaults named; see GET /rules)', parseParameters, { default: DEFAULT_PARAMETERS }),
   MZ_SCHEDULER_INTERVAL_MS: env.int('how often the time-driven scheduler looks for due wake-ups (ms)', { default: 30_000, min: 100, max: 3_600_000 }),
+  MZ_OUTCOME_CONSUMER: env.bool('record the alerting service\'s outcomes on the flags (false: another instance does)', { default: true }),
+  MZ_OUTCOME_TOPICS: env.list('topics of the alerting service\'s events (outcomes)', { default: ['mz.alerting.alert-events'] }),
+  MZ_OUTCOME_GROUP: env.string('consumer group of the outcome consumer', { default: 'data-sharing-outcomes' }),
   MZ_SMALL_CELL_THRESHOLD: env.int('statistics cells below this count are shown as "<N" to analysts', { default: 5, min: 1, max: 100 }),
 };

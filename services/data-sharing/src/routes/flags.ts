@@ -5,15 +5,14 @@
  * the child supervisor) are for child-protection staff, supervisors and admins only.
  */
 import { Type, type Static } from '@fastify/type-provider-typebox';
-import type { PersonRef, Urgency } from '@minzheng/contracts';
-import { decryptField } from '@minzheng/identity/field-crypto';
+import type { Urgency } from '@minzheng/contracts';
 import type { App } from '@minzheng/service-kit/app';
 import { hasRole, withinJurisdiction, type Principal } from '@minzheng/service-kit/auth';
 import { PageQuery, RegionCodeSchema, errorResponses, pageOf, pageSchema, principalOf } from '@minzheng/service-kit/routes';
 import type { DataSharingDeps } from '../deps.js';
 import { dataSharingError } from '../errors.js';
-import { aadOf } from '../projection/fold.js';
 import { FLAG_OUTCOMES, FLAG_STATUSES, OPEN_STATUSES, type FlagDocument } from '../flags/flag.schema.js';
+import { flagPersonRef } from '../flags/subject.js';
 
 const READERS = ['analyst', 'caseworker', 'supervisor', 'child-protection', 'admin'] as const;
 const ACTORS = ['caseworker', 'supervisor', 'child-protection', 'admin'] as const;
@@ -119,14 +118,6 @@ function visible(principal: Principal, document: FlagDocument): boolean {
   return !CHILD_ROLES.has(document.targetRole) || hasRole(principal, 'child-protection', 'supervisor', 'admin');
 }
 
-/** The person a flag is about, as its events name them (the ID number decrypted from the thematic database); null for a household. */
-async function personRefOf(deps: DataSharingDeps, document: FlagDocument): Promise<PersonRef | null> {
-  if (document.subjectKind !== 'person') return null;
-  const person = await deps.persons.findOne({ _id: document.subjectKey });
-  if (person?.idNumber === null || person?.idNumber === undefined) return null;
-  return { personKey: person._id, idNumber: decryptField(deps.keyring, person.idNumber, aadOf('person', person._id, 'idNumber')), name: null };
-}
-
 const URGENCY_ORDER: Readonly<Record<Urgency, number>> = { P1: 0, P2: 1, P3: 2, P4: 3 };
 
 const ListQuery = Type.Object({
@@ -194,7 +185,7 @@ export function flagRoutes(app: App, deps: DataSharingDeps): void {
       const document = await load(principal, request.params.flagId);
       if (document.flagId !== request.params.flagId) throw dataSharingError('DS_FLAG_NOT_OPEN', `线索已结束 (flag ${request.params.flagId} was closed; the rule raised a newer one)`, { field: 'flagId', rule: 'only the current open flag can change' });
       const input = request.body as { note?: string; outcome?: (typeof FLAG_OUTCOMES)[number] };
-      const subject = { regionCode: document.regionCode ?? principal.jurisdiction, householdId: document.householdId, person: await personRefOf(deps, document) };
+      const subject = { regionCode: document.regionCode ?? principal.jurisdiction, householdId: document.householdId, person: await flagPersonRef(deps.persons, deps.keyring, document) };
       const result = await deps.flags.act(document, action, principal.subject, input.outcome ?? null, input.note ?? null, subject, deps.now());
       if (result === 'not-open') throw dataSharingError('DS_FLAG_NOT_OPEN', `线索不在可办理状态 (the flag is ${document.status})`, { field: 'flagId', rule: action === 'ACKNOWLEDGED' ? 'only an OPEN flag can be acknowledged' : 'only an OPEN or ACKNOWLEDGED flag can be closed' });
       if (result === 'conflict') throw dataSharingError('DS_CONCURRENT_CHANGE', '线索已被他人修改，请刷新后重试 (the flag changed meanwhile; read it again)', { field: 'flagId', rule: 'the flag must not change between reading and acting' });
