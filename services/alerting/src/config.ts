@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { env } from '@minzheng/service-kit/config';
 import { serviceConfigSpec } from '@minzheng/service-kit/service';
 import { RoutingTable } from './routing/routing-table.js';
+import { webhooksVariable } from './webhooks/webhook-config.js';
 
 export const DEFAULT_ROUTING_FILE = new URL('../config/routing.json', import.meta.url).pathname;
 
@@ -19,5 +20,6 @@ export const configSpec = {
   MZ_FLAG_CONSUMER: env.bool('run the flag consumer in this instance', { default: true }),
   MZ_ESCALATION_INTERVAL_MS: env.int('how often the escalator looks for passed deadlines (ms)', { default: 5_000, min: 50, max: 3_600_000 }),
   MZ_ESCALATOR: env.bool('run the escalator in this instance (any number may: each escalation is written once)', { default: true }),
+  MZ_WEBHOOKS: webhooksVariable,
   MZ_STREAM_POLL_MS: env.int('how often the live stream looks for entries written by other instances (ms)', { default: 250, min: 20, max: 10_000 }),
 };

@@ -14,6 +14,8 @@ const config = loadServiceConfig('alerting', configSpec);
 const { OUTBOX_COLLECTIONS, buildAlertingApp, buildDeps, ensureIndexes } = await import('./app.js');
 const { FlagConsumer } = await import('./consumer/flag-consumer.js');
 const { Escalator } = await import('./escalation/escalator.js');
+const { WebhookDispatcher } = await import('./webhooks/webhook-dispatcher.js');
+const { webhookRoutes } = await import('./webhooks/webhook-routes.js');
 
 await runService({
   name: 'alerting',
@@ -22,11 +24,15 @@ await runService({
   outboxCollections: OUTBOX_COLLECTIONS,
   ensureIndexes,
   build: async (runtime) => {
-    const options = { ...runtime.app, routing: config.MZ_ROUTING_FILE, streamPollMs: config.MZ_STREAM_POLL_MS };
+    const dispatcher = new WebhookDispatcher({ connection: runtime.connection, endpoints: config.MZ_WEBHOOKS, logger: runtime.logger });
+    const options = { ...runtime.app, routing: config.MZ_ROUTING_FILE, streamPollMs: config.MZ_STREAM_POLL_MS, notifier: dispatcher };
     const deps = buildDeps(options);
-    const app = await buildAlertingApp(options, deps);
+    const app = await buildAlertingApp(options, deps, (built) => {
+      webhookRoutes(built, dispatcher);
+    });
+    dispatcher.start();
     runtime.logger.info({ routingVersion: config.MZ_ROUTING_FILE.version, routes: config.MZ_ROUTING_FILE.input.routes.length, staff: config.MZ_ROUTING_FILE.input.staff.length }, 'routing table loaded');
-    const components: ServiceComponent[] = [];
+    const components: ServiceComponent[] = [{ readiness: { webhooks: () => Promise.resolve(dispatcher.metrics()) }, stop: () => dispatcher.stop() }];
     if (config.MZ_FLAG_CONSUMER) {
       const consumer = new FlagConsumer({ kafka: runtime.kafka, registry: runtime.registry, keyring: config.MZ_FIELD_KEYS, connection: runtime.connection, topics: config.MZ_FLAG_TOPICS, groupId: config.MZ_FLAG_CONSUMER_GROUP, deps, logger: runtime.logger });
       await consumer.start();

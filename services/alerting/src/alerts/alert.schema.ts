@@ -89,6 +89,8 @@ export interface StoredAlert {
   log: AlertLogEntry[];
   /** Stream entries written for this alert (`stream-log.ts`): a redelivered flag event appends none twice. */
   streamed: string[];
+  /** The stream number of its delivery, reserved before the alert is written: the entry is written (again, harmlessly) under it. */
+  deliveredSeq: number;
   version: number;
   createdAt: Date;
   updatedAt: Date;

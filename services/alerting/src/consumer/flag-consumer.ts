@@ -2,18 +2,17 @@
  * Consumes the flag events of data-sharing (`data-sharing.flag-raised`, `-updated`, `-closed` on
  * `mz.data-sharing.flags`) and keeps the alerts in step (`use-cases/alerts.ts`).
  *
- * At least once: the processed-events store skips event ids already handled, and each handling is
- * idempotent anyway (the alert's id comes from the flag's; what follows a write is finished, not
- * repeated). A flag event that cannot be handled goes to the dead-letter topic with the reason;
+ * Batches: the raised flags of a fetched batch are made into alerts in a few writes for all of them
+ * (`receiveFlags`). At least once: each handling is idempotent (the alert's id comes from the flag's;
+ * what follows a write is finished, not repeated), so a redelivered batch changes nothing. A flag event that cannot be handled goes to the dead-letter topic with the reason;
  * the consumer goes on. Other event types on the topic are ignored.
  */
 import type { ContractRegistry, FlagClosed, FlagRaised, FlagUpdated } from '@minzheng/contracts';
 import { EventConsumer, type ConsumedEvent, type ConsumerOptions } from '@minzheng/event-bus/consumer';
 import type { Keyring } from '@minzheng/identity/field-crypto';
-import { MongoProcessedEvents } from '@minzheng/service-kit/processed-events';
 import type { Connection } from 'mongoose';
 import type { AlertingDeps } from '../deps.js';
-import { flagClosed, flagUpdated, receiveFlag } from '../use-cases/alerts.js';
+import { flagClosed, flagUpdated, receiveFlag, receiveFlags } from '../use-cases/alerts.js';
 
 export interface FlagConsumerOptions {
   readonly kafka: ConsumerOptions['kafka'];
@@ -40,9 +39,11 @@ export class FlagConsumer {
       keyring: options.keyring,
       groupId: options.groupId,
       topics: options.topics,
-      processed: new MongoProcessedEvents({ connection: options.connection, consumerGroup: options.groupId }),
+      // No processed-events store: handling is idempotent by itself (the alert's id is the flag's), and a
+      // store would cost two round trips an event; a redelivery is absorbed by the alerts and the stream marks.
       fromBeginning: options.fromBeginning ?? true,
-      handler: (event) => this.handle(event),
+      batchHandler: (events) => this.handleBatch(events),
+      batchSize: 200,
       ...(options.attempts === undefined ? {} : { retry: { attempts: options.attempts } }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       maxWaitTimeInMs: 100,
@@ -66,6 +67,26 @@ export class FlagConsumer {
 
   metrics() {
     return { ...this.consumer.metrics(), ...this.counts };
+  }
+
+  /** A batch in offset order: runs of raised flags at once (`receiveFlags`), updates and closings one by one between them. */
+  private async handleBatch(events: readonly ConsumedEvent[]): Promise<void> {
+    let run: { flag: FlagRaised; eventId: string }[] = [];
+    const flush = async () => {
+      if (run.length === 0) return;
+      await receiveFlags(this.options.deps, run);
+      this.counts.raised += run.length;
+      run = [];
+    };
+    for (const event of events) {
+      if (event.eventType === 'data-sharing.flag-raised') {
+        run.push({ flag: event.value as FlagRaised, eventId: event.eventId });
+        continue;
+      }
+      await flush();
+      await this.handle(event);
+    }
+    await flush();
   }
 
   private async handle(event: ConsumedEvent): Promise<void> {

@@ -12,6 +12,7 @@
  * Entries carry no personal data: the alert's id, rule, urgency, region and the explanation.
  */
 import type { Urgency, WorkerRole } from '@minzheng/contracts';
+import { insertNew } from '@minzheng/service-kit/repository';
 import type { Connection, mongo } from 'mongoose';
 
 export const STREAM_ENTRY_KINDS = ['ALERT', 'UPDATED', 'ESCALATED', 'REASSIGNED', 'CANCELLED', 'RESOLVED', 'ACKNOWLEDGED'] as const;
@@ -73,6 +74,18 @@ export class StreamLog {
     const stored: StreamEntry = { ...entry, _id: entryId(counter.seq), seq: counter.seq, at };
     await this.entries.insertOne(stored);
     return stored;
+  }
+
+  /** Reserves `count` consecutive numbers (one `$inc`); returns the first. A number reserved and never written is a gap readers pass. */
+  async reserve(count: number): Promise<number> {
+    const counter = await this.counters.findOneAndUpdate({ _id: 'alert_stream' }, { $inc: { seq: count } }, { upsert: true, returnDocument: 'after' });
+    if (counter === null) throw new Error('the stream counter was not returned');
+    return counter.seq - count + 1;
+  }
+
+  /** Writes entries under numbers reserved before (`reserve`); one already written is left — so writing them again is harmless. */
+  async write(entries: readonly (NewStreamEntry & { readonly seq: number })[], at: Date): Promise<void> {
+    await insertNew(this.entries, entries.map((entry): StreamEntry => ({ ...entry, _id: entryId(entry.seq), at })));
   }
 
   /** Entries after `seq` (up to `until` when given), in order, at most `limit`. */

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AlertOutcome, EscalationReason, FlagClosed, FlagRaised, FlagUpdated, PersonRef, ProgramType, Urgency, WorkerRole } from '@minzheng/contracts';
+import type { PreparedEvent } from '@minzheng/event-bus/publisher';
 import { decryptField, encryptField } from '@minzheng/identity/field-crypto';
 import type { Principal } from '@minzheng/service-kit/auth';
 import { alertIdOf, LIVE_STATUSES, type AlertLogEntry, type AlertStatus, type StoredAlert } from '../alerts/alert.schema.js';
@@ -55,19 +56,29 @@ const logEntry = (at: Date, action: string, by: string, detail: string | null = 
  * After a write: the deadlines the alert has now, its stream entry (once per `streamKey`), and the
  * webhook notification. Idempotent: run again after a crash or a redelivery, it adds nothing twice.
  */
-async function follow(deps: AlertingDeps, alert: StoredAlert, streamKey: string, kind: StreamEntryKind, previous: Assignment | null, notify: 'ALERT_DELIVERED' | 'ALERT_ESCALATED' | 'ALERT_RESOLVED' | null): Promise<void> {
-  const deadlines: Omit<DeadlineEntry, '_id'>[] = [];
-  if (alert.status === 'OPEN') deadlines.push({ alertId: alert._id, kind: 'ack', dueAt: alert.ackDueAt, level: alert.escalationLevel });
-  if ((LIVE_STATUSES as readonly string[]).includes(alert.status)) deadlines.push({ alertId: alert._id, kind: 'resolve', dueAt: alert.resolveDueAt, level: alert.escalationLevel });
-  await deps.deadlines.schedule(deadlines);
+async function follow(deps: AlertingDeps, alert: StoredAlert, streamKey: string, kind: StreamEntryKind, previous: Assignment | null, notify: Notification['kind'] | null): Promise<void> {
+  await deps.deadlines.schedule(deadlinesOf(alert));
   if (!alert.streamed.includes(streamKey)) {
     await deps.stream.append({ kind, alertId: alert._id, regionCode: alert.regionCode, assigneeRole: alert.assigneeRole, caseworkerId: alert.caseworkerId, previous, alert: summaryOf(alert) }, deps.now());
     await deps.alerts.markStreamed(alert._id, streamKey);
     deps.hub.nudge();
   }
-  if (notify !== null && deps.notifier !== null) {
-    await deps.notifier.enqueue({ kind: notify, alertId: alert._id, urgency: alert.urgency, ruleId: alert.ruleId, payload: { ...summaryOf(alert), assigneeRole: alert.assigneeRole, caseworkerId: alert.caseworkerId, outcome: alert.outcome, sequence: alert.version } });
-  }
+  if (notify !== null && deps.notifier !== null) await deps.notifier.enqueue(notificationOf(alert, notify));
+}
+
+/** The deadlines an alert has in its state: acknowledgement while open, resolution while live. */
+function deadlinesOf(alert: StoredAlert): Omit<DeadlineEntry, '_id'>[] {
+  const deadlines: Omit<DeadlineEntry, '_id'>[] = [];
+  if (alert.status === 'OPEN') deadlines.push({ alertId: alert._id, kind: 'ack', dueAt: alert.ackDueAt, level: alert.escalationLevel });
+  if ((LIVE_STATUSES as readonly string[]).includes(alert.status)) deadlines.push({ alertId: alert._id, kind: 'resolve', dueAt: alert.resolveDueAt, level: alert.escalationLevel });
+  return deadlines;
+}
+
+type Notification = Parameters<NonNullable<AlertingDeps['notifier']>['enqueue']>[0];
+
+/** What the webhooks are told (no personal data: the summary, who holds it, the outcome). */
+function notificationOf(alert: StoredAlert, kind: Notification['kind']): Notification {
+  return { kind, alertId: alert._id, urgency: alert.urgency, ruleId: alert.ruleId, payload: { ...summaryOf(alert), assigneeRole: alert.assigneeRole, caseworkerId: alert.caseworkerId, outcome: alert.outcome, sequence: alert.version } };
 }
 
 /** The stored alert after an update (the write succeeded at `version`). */
@@ -79,15 +90,9 @@ async function reload(deps: AlertingDeps, id: string): Promise<StoredAlert> {
 
 // --- from the flags -----------------------------------------------------------------------------
 
-/** A flag was raised: its alert, routed and delivered; a redelivered event finishes what a crash left and adds nothing. */
-export async function receiveFlag(deps: AlertingDeps, flag: FlagRaised | FlagUpdated, flagEventId: string): Promise<StoredAlert> {
+/** The alert a flag makes (not yet stored) and its alert-delivered event. */
+function newAlert(deps: AlertingDeps, flag: FlagRaised | FlagUpdated, flagEventId: string, now: Date, deliveredSeq: number): { alert: StoredAlert; events: PreparedEvent[] } {
   const id = alertIdOf(flag.flagId);
-  const existing = await deps.alerts.byId(id);
-  if (existing !== null) {
-    await follow(deps, existing, 'delivered', 'ALERT', null, 'ALERT_DELIVERED');
-    return existing;
-  }
-  const now = deps.now();
   const region = flag.envelope.region;
   const regionCode = region.villageCode ?? region.townCode ?? region.countyCode;
   const assignment = deps.routing.route({ ruleId: flag.ruleId, flagCode: flag.flagCode, urgency: flag.urgency, regionCode, targetRole: flag.targetRole });
@@ -128,7 +133,8 @@ export async function receiveFlag(deps: AlertingDeps, flag: FlagRaised | FlagUpd
     flagCloseReason: null,
     notes: [],
     log: [logEntry(now, 'DELIVERED', 'system', `${assignment.role}${assignment.caseworkerId === null ? '' : ` ${assignment.caseworkerId}`} (routing ${deps.routing.version})`)],
-    streamed: [],
+    streamed: ['delivered'],
+    deliveredSeq,
     version: 1,
     createdAt: now,
     updatedAt: now,
@@ -151,18 +157,42 @@ export async function receiveFlag(deps: AlertingDeps, flag: FlagRaised | FlagUpd
       resolveDueAt: alert.resolveDueAt,
     }),
   ];
-  try {
-    await deps.alerts.insert(alert, events);
-  } catch (error) {
-    // Another consumer made it meanwhile: finish from what is stored.
-    const made = await deps.alerts.byId(id);
-    if (made === null) throw error;
-    await follow(deps, made, 'delivered', 'ALERT', null, 'ALERT_DELIVERED');
-    return made;
-  }
-  const stored = await reload(deps, id);
-  await follow(deps, stored, 'delivered', 'ALERT', null, 'ALERT_DELIVERED');
-  return stored;
+  return { alert, events };
+}
+
+/**
+ * Flags were raised: their alerts, routed and delivered, in a few writes for the whole batch (one
+ * read of what exists, one reservation of stream numbers, one insert of the new alerts with their
+ * outboxes, one of their stream entries, one of their deadlines). A redelivered flag meets its
+ * alert and finishes what a crash left — its stream entry (under the number the alert keeps) and
+ * deadlines are written again, and what is there already is left: nothing twice.
+ */
+export async function receiveFlags(deps: AlertingDeps, flags: readonly { readonly flag: FlagRaised | FlagUpdated; readonly eventId: string }[]): Promise<StoredAlert[]> {
+  const byId = new Map<string, { readonly flag: FlagRaised | FlagUpdated; readonly eventId: string }>();
+  for (const item of flags) if (!byId.has(alertIdOf(item.flag.flagId))) byId.set(alertIdOf(item.flag.flagId), item);
+  if (byId.size === 0) return [];
+  const existing = await deps.alerts.byIds([...byId.keys()]);
+  const now = deps.now();
+  const fresh = [...byId].filter(([id]) => !existing.has(id));
+  // The stream numbers first: each alert is written with its own, so its entry can be written again under it (idempotent).
+  const first = fresh.length === 0 ? 0 : await deps.stream.reserve(fresh.length);
+  const made = fresh.map(([, item], index) => newAlert(deps, item.flag, item.eventId, now, first + index));
+  const inserted = await deps.alerts.insertMany(made);
+  // Another instance made some meanwhile (fewer inserted than made): what is stored is what follows.
+  const stored = inserted === made.length ? new Map([...existing, ...made.map(({ alert }) => [alert._id, alert] as const)]) : new Map([...existing, ...(await deps.alerts.byIds(made.map((item) => item.alert._id)))]);
+  const alerts = [...byId.keys()].map((id) => stored.get(id)).filter((alert): alert is StoredAlert => alert !== undefined);
+  await deps.stream.write(alerts.map((alert) => ({ seq: alert.deliveredSeq, kind: 'ALERT' as const, alertId: alert._id, regionCode: alert.regionCode, assigneeRole: alert.assigneeRole, caseworkerId: alert.caseworkerId, previous: null, alert: summaryOf(alert) })), now);
+  deps.hub.nudge();
+  await deps.deadlines.schedule(alerts.flatMap(deadlinesOf));
+  if (deps.notifier !== null) for (const alert of alerts) await deps.notifier.enqueue(notificationOf(alert, 'ALERT_DELIVERED'));
+  return alerts;
+}
+
+/** A flag was raised: its alert (`receiveFlags` for one). */
+export async function receiveFlag(deps: AlertingDeps, flag: FlagRaised | FlagUpdated, flagEventId: string): Promise<StoredAlert> {
+  const [alert] = await receiveFlags(deps, [{ flag, eventId: flagEventId }]);
+  if (alert === undefined) throw new Error(`the alert of flag ${flag.flagId} was neither made nor found`);
+  return alert;
 }
 
 /** The flag changed (a second press, a new fact, a higher urgency): the alert follows; a more urgent flag brings its deadlines forward. */
