@@ -144,3 +144,11 @@ export function jurisdictionFilter(principal: Principal, field: string): Record<
 export function hasRole(principal: Principal, ...roles: readonly Role[]): boolean {
   return principal.roles.some((role) => roles.includes(role));
 }
+
+/** The worker roles (mz.common.WorkerRole) whose cases are about children: 儿童主任, 儿童督导员, 未成年人保护工作站. */
+export const CHILD_CASE_ROLES: ReadonlySet<string> = new Set(['CHILD_DIRECTOR', 'CHILD_SUPERVISOR', 'MINORS_PROTECTION_STATION']);
+
+/** Whether a case held by `workerRole` is one `principal` may see: children's cases only for child-protection staff, supervisors and admins. */
+export function maySeeCase(principal: Principal, workerRole: string): boolean {
+  return !CHILD_CASE_ROLES.has(workerRole) || hasRole(principal, 'child-protection', 'supervisor', 'admin');
+}

@@ -2,7 +2,7 @@
 // Benchmark of the alerting service (a script that prints figures; not a test).
 //   ./mz run bench:alerting             (builds, starts or reuses the local Kafka and FerretDB)
 //   BENCH_STREAMS=500                   connected caseworker consoles (SSE over HTTP), one per village
-//   BENCH_FLAGS=3000 BENCH_RATE=300     flag events published at a steady rate (events/s)
+//   BENCH_FLAGS=3000 BENCH_RATE=100     flag events published at a steady rate (events/s)
 //   BENCH_BURST=3000                    flag events published at once (throughput)
 // Each flag is addressed to the grid worker of one village (the routing table's staff directory),
 // so each stream receives only its own. Figures, in the same run, over the same pipeline (Kafka →
@@ -30,7 +30,7 @@ import { RoutingTable } from '../dist/routing/routing-table.js';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 500);
 const FLAGS = Number(process.env.BENCH_FLAGS ?? 3_000);
-const RATE = Number(process.env.BENCH_RATE ?? 300);
+const RATE = Number(process.env.BENCH_RATE ?? 100);
 const BURST = Number(process.env.BENCH_BURST ?? 3_000);
 const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '');
 const mongoBase = (process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27027/').replace(/\/?$/u, '/');
@@ -116,7 +116,7 @@ const connection = await mongoose.createConnection(`${mongoBase}${database}`).as
 await ensureIndexes(connection);
 const publisher = new EventPublisher({ kafka, registry, keyring, source: 'alerting-service' });
 await publisher.connect();
-const relay = new OutboxRelay({ connection, collections: OUTBOX_COLLECTIONS, publisher });
+const relay = new OutboxRelay({ connection, collections: OUTBOX_COLLECTIONS, publisher, ...(process.env.BENCH_SCAN_MS === undefined ? {} : { scanIntervalMs: Number(process.env.BENCH_SCAN_MS) }) });
 const options = { connection, publisher, keyring, pseudonymizer, jwtKeys, logger: false, routing, streamPollMs: 250, nudge: (hint) => relay.nudge(hint) };
 const deps = buildDeps(options);
 const app = await buildAlertingApp(options, deps);

@@ -6,6 +6,11 @@
 import { defineError } from '@minzheng/service-kit/errors';
 
 export const AlertErrors = {
+  /** The repository's 404, for an alert that exists but is not the caller's to see (a child's case). */
+  notFound: defineError('ALERT_NOT_FOUND', 404, '预警不存在或不在管辖范围内 (no such alert in your jurisdiction)', (alertId: string) => ({
+    message: `预警不存在或不在管辖范围内 (${alertId} not found in your jurisdiction)`,
+    details: { field: 'id', rule: "must name a record in the caller's jurisdiction", id: alertId },
+  })),
   notAssignee: defineError('ALERT_NOT_ASSIGNEE', 403, '非预警接收人 (only the assignee, their role queue in the area, or a supervisor may act on an alert)', (alertId: string) => ({
     message: '您不是该预警的接收人，不能处理 (you do not hold this alert: it is assigned to someone else)',
     details: { field: 'id', rule: 'must be held by the caller (named caseworker, their role queue, or a supervisor)', alertId },

@@ -187,3 +187,17 @@ describe('the routing table', () => {
     expect(bad.json()).toMatchObject({ code: 'ROUTING_INVALID', details: { problems: [expect.objectContaining({ path: '/routes/0/role' })] } });
   });
 });
+
+describe("children's cases", () => {
+  it('are seen by child-protection staff and supervisors only, not by the other caseworkers of the area', async () => {
+    const alert = await raise({ ruleId: 'GUARDIANSHIP_LOSS', flagCode: 'CHILD_GUARDIANSHIP_GAP', targetRole: 'CHILD_DIRECTOR' });
+    expect(alert.assigneeRole).toBe('CHILD_DIRECTOR');
+    const caseworker = await as('sw-101', '442000101');
+    expect((await service.app.inject({ method: 'GET', url: `/alerts/${alert._id}`, headers: caseworker })).json()).toMatchObject({ code: 'ALERT_NOT_FOUND' });
+    const listed = (await service.app.inject({ method: 'GET', url: '/alerts?scope=all&pageSize=200', headers: caseworker })).json<{ items: { alertId: string }[] }>();
+    expect(listed.items.map((item) => item.alertId)).not.toContain(alert._id);
+    const director = await as('cd-101002', '442000101002', ['child-protection']);
+    expect((await service.app.inject({ method: 'GET', url: `/alerts/${alert._id}`, headers: director })).json()).toMatchObject({ alertId: alert._id, assigneeRole: 'CHILD_DIRECTOR' });
+    expect((await service.app.inject({ method: 'GET', url: `/alerts/${alert._id}`, headers: await as('sup-101', '442000101', ['supervisor']) })).statusCode).toBe(200);
+  });
+});

@@ -6,14 +6,14 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { ProgramType } from '@minzheng/contracts';
 import type { App } from '@minzheng/service-kit/app';
-import type { Role } from '@minzheng/service-kit/auth';
+import { CHILD_CASE_ROLES, maySeeCase, type Role } from '@minzheng/service-kit/auth';
 import { PageQuery, RegionCodeSchema, errorResponses, pageOf, pageSchema, principalOf } from '@minzheng/service-kit/routes';
 import { LIVE_STATUSES } from '../alerts/alert.schema.js';
 import { AlertStatusSchema, AlertView, OutcomeSchema, UrgencySchema, WorkerRoleSchema, alertView } from '../alerts/alert.view.js';
 import type { AlertingDeps } from '../deps.js';
 import { AlertErrors } from '../errors.js';
 import type { StreamEntry } from '../stream/stream-log.js';
-import { acknowledge, addNote, readNote, reassign, resolve } from '../use-cases/alerts.js';
+import { acknowledge, addNote, readNote, reassign, resolve, visibleAlert } from '../use-cases/alerts.js';
 
 /** Who works alerts: caseworkers (社工, 网格员, 镇街救助所, ...), 儿童主任 and 未保站 (child-protection), supervisors, admins. */
 export const ALERT_ROLES: Role[] = ['caseworker', 'child-protection', 'supervisor', 'admin'];
@@ -48,6 +48,8 @@ export function alertRoutes(app: App, deps: AlertingDeps): void {
     if (status !== undefined) and.push({ status });
     if (urgency !== undefined) and.push({ urgency });
     if (ruleId !== undefined) and.push({ ruleId });
+    // Children's cases (儿童主任, 儿童督导员, 未保站) only for child-protection staff, supervisors and admins.
+    if (!maySeeCase(principal, 'CHILD_DIRECTOR')) and.push({ assigneeRole: { $nin: [...CHILD_CASE_ROLES] } });
     if (scope !== 'all') {
       const role = deps.routing.staffMember(principal.subject)?.role;
       and.push({ $or: [{ caseworkerId: principal.subject }, ...(role === undefined ? [] : [{ caseworkerId: null, assigneeRole: role }])] });
@@ -101,7 +103,7 @@ export function alertRoutes(app: App, deps: AlertingDeps): void {
   app.get('/alerts/:id', {
     config: { roles: ALERT_ROLES },
     schema: { tags: ['alerts'], summary: '预警详情：线索说明、事实来源、时限、处理记录 (one alert with the explanation and the facts\' sources)', params: Params, response: { 200: AlertView, ...errorResponses } },
-  }, async (request) => view(await deps.alerts.get(request.params.id, principalOf(request).jurisdiction)));
+  }, async (request) => view(await visibleAlert(deps, principalOf(request), request.params.id)));
 
   app.post('/alerts/:id/acknowledge', {
     config: { roles: ALERT_ROLES },

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { AlertOutcome, EscalationReason, FlagClosed, FlagRaised, FlagUpdated, PersonRef, ProgramType, Urgency, WorkerRole } from '@minzheng/contracts';
 import type { PreparedEvent } from '@minzheng/event-bus/publisher';
 import { decryptField, encryptField } from '@minzheng/identity/field-crypto';
-import type { Principal } from '@minzheng/service-kit/auth';
+import { maySeeCase, type Principal } from '@minzheng/service-kit/auth';
 import { alertIdOf, LIVE_STATUSES, type AlertLogEntry, type AlertStatus, type StoredAlert } from '../alerts/alert.schema.js';
 import type { AlertingDeps } from '../deps.js';
 import type { DeadlineEntry } from '../escalation/deadlines.js';
@@ -238,8 +238,19 @@ export function holds(deps: AlertingDeps, principal: Principal, alert: StoredAle
   return deps.routing.staffMember(principal.subject)?.role === alert.assigneeRole;
 }
 
-async function held(deps: AlertingDeps, principal: Principal, id: string, action: string, allowed: readonly AlertStatus[]): Promise<StoredAlert> {
+/**
+ * The alert, when `principal` may see it: inside their jurisdiction, and — a child's case (held by
+ * 儿童主任, 儿童督导员 or 未保站) — only for child-protection staff, supervisors and admins; otherwise
+ * it does not exist for them (`ALERT_NOT_FOUND`, no probing).
+ */
+export async function visibleAlert(deps: AlertingDeps, principal: Principal, id: string): Promise<StoredAlert> {
   const alert = await deps.alerts.get(id, principal.jurisdiction);
+  if (!maySeeCase(principal, alert.assigneeRole)) throw AlertErrors.notFound(id);
+  return alert;
+}
+
+async function held(deps: AlertingDeps, principal: Principal, id: string, action: string, allowed: readonly AlertStatus[]): Promise<StoredAlert> {
+  const alert = await visibleAlert(deps, principal, id);
   if (!holds(deps, principal, alert)) throw AlertErrors.notAssignee(id);
   if (!allowed.includes(alert.status)) throw AlertErrors.illegalState(id, alert.status, action, allowed);
   return alert;

@@ -7,7 +7,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { Urgency } from '@minzheng/contracts';
 import type { App } from '@minzheng/service-kit/app';
-import { hasRole, withinJurisdiction, type Principal } from '@minzheng/service-kit/auth';
+import { maySeeCase, withinJurisdiction, type Principal } from '@minzheng/service-kit/auth';
 import { PageQuery, RegionCodeSchema, errorResponses, pageOf, pageSchema, principalOf } from '@minzheng/service-kit/routes';
 import type { DataSharingDeps } from '../deps.js';
 import { dataSharingError } from '../errors.js';
@@ -16,7 +16,6 @@ import { flagPersonRef } from '../flags/subject.js';
 
 const READERS = ['analyst', 'caseworker', 'supervisor', 'child-protection', 'admin'] as const;
 const ACTORS = ['caseworker', 'supervisor', 'child-protection', 'admin'] as const;
-const CHILD_ROLES = new Set(['CHILD_DIRECTOR', 'MINORS_PROTECTION_STATION', 'CHILD_SUPERVISOR']);
 const URGENCIES = ['P1', 'P2', 'P3', 'P4'] as const;
 
 const FactView = Type.Object({
@@ -115,7 +114,7 @@ function viewOf(document: FlagDocument): Static<typeof FlagView> {
 /** May the caller see this flag: inside the jurisdiction, and children's flags for child-protection staff, supervisors and admins. */
 function visible(principal: Principal, document: FlagDocument): boolean {
   if (document.regionCode === null || !withinJurisdiction(principal, document.regionCode)) return false;
-  return !CHILD_ROLES.has(document.targetRole) || hasRole(principal, 'child-protection', 'supervisor', 'admin');
+  return maySeeCase(principal, document.targetRole);
 }
 
 const URGENCY_ORDER: Readonly<Record<Urgency, number>> = { P1: 0, P2: 1, P3: 2, P4: 3 };
