@@ -165,10 +165,37 @@ const DAY = 24 * HOUR;
 /** Today in China time (`YYYY-MM-DD`). */
 export const chinaDate = (at: Date): string => new Date(at.getTime() + 8 * HOUR).toISOString().slice(0, 10);
 
+/** The China midnight starting `date` (`YYYY-MM-DD`), in ms — arithmetic, not a parse of a string (facts run per subject). */
+function dayStart(date: string): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) - 8 * HOUR;
+}
+
+/** What every subject of a pass shares about the instant: computed once per context. */
+interface Clock {
+  readonly today: string;
+  readonly todayMs: number;
+  readonly lastMonth: string;
+  readonly nextMonthMs: number;
+  readonly nowIso: string;
+}
+
+const clocks = new WeakMap<FactContext, Clock>();
+
+function clockOf(context: FactContext): Clock {
+  let clock = clocks.get(context);
+  if (clock === undefined) {
+    const today = chinaDate(context.now);
+    clock = { today, todayMs: dayStart(today), lastMonth: previousMonth(context.now), nextMonthMs: nextMonthStart(context.now), nowIso: context.now.toISOString() };
+    clocks.set(context, clock);
+  }
+  return clock;
+}
+
 function ageOn(birthDate: string, today: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
-  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+  const by = Number(birthDate.slice(0, 4));
+  const ty = Number(today.slice(0, 4));
+  // MM-DD compares as text.
+  return ty - by - (today.slice(5) < birthDate.slice(5) ? 1 : 0);
 }
 
 /** The China midnight starting the day a person born on `birthDate` turns `years` (29 February: 1 March in other years, as `ageOn` counts). */
@@ -176,7 +203,7 @@ function birthdayAt(birthDate: string, years: number): number {
   const year = Number(birthDate.slice(0, 4)) + years;
   const monthDay = birthDate.slice(5);
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return Date.parse(`${String(year).padStart(4, '0')}-${monthDay === '02-29' && !leap ? '03-01' : monthDay}T00:00:00+08:00`);
+  return monthDay === '02-29' && !leap ? Date.UTC(year, 2, 1) - 8 * HOUR : Date.UTC(year, Number(monthDay.slice(0, 2)) - 1, Number(monthDay.slice(3, 5))) - 8 * HOUR;
 }
 
 /** The China midnight starting the month after `at`. */
@@ -201,23 +228,33 @@ class Builder {
   readonly standards: Record<string, string> = {};
   readonly wakes: Partial<Record<WakeReason, string>> = {};
 
-  constructor(private readonly now: Date) {}
+  private readonly nowMs: number;
+
+  constructor(now: Date) {
+    this.nowMs = now.getTime();
+  }
+
+  private readonly wakeAt: Partial<Record<WakeReason, number>> = {};
 
   /** Notes an instant at which `reason` changes a fact; kept only if in the future, the earliest. */
   wake(reason: WakeReason, at: number | null): void {
-    if (at === null || !Number.isFinite(at) || at <= this.now.getTime()) return;
-    const iso = new Date(at).toISOString();
-    const known = this.wakes[reason];
-    if (known === undefined || iso < known) this.wakes[reason] = iso;
+    if (at === null || !Number.isFinite(at) || at <= this.nowMs) return;
+    const known = this.wakeAt[reason];
+    if (known === undefined || at < known) this.wakeAt[reason] = at;
   }
 
   set(name: FactName, value: unknown, ...cites: (Cite | null | undefined)[]): void {
     this.values[name] = value;
-    const list = cites.filter((cite): cite is Cite => cite !== null && cite !== undefined && cite.eventId !== '');
-    if (list.length > 0) this.sources[name] = list;
+    let list: Cite[] | undefined;
+    for (const cite of cites) {
+      if (cite === null || cite === undefined || cite.eventId === '') continue;
+      (list ??= []).push(cite);
+    }
+    if (list !== undefined) this.sources[name] = list;
   }
 
   done(): FactSet {
+    for (const [reason, at] of Object.entries(this.wakeAt) as [WakeReason, number][]) this.wakes[reason] = new Date(at).toISOString();
     return { values: this.values, sources: this.sources, standards: this.standards, wakes: this.wakes };
   }
 }
@@ -259,7 +296,7 @@ function outOfPocketSince(inputs: RuleInputs, since: number): { sum: number; cit
 }
 
 function disasterFacts(builder: Builder, regionCode: string | null, context: FactContext): void {
-  const disaster = regionCode === null ? undefined : context.reference.disastersAt(regionCode, context.now.toISOString(), context.parameters.disasterAfterEndHours)[0];
+  const disaster = regionCode === null ? undefined : context.reference.disastersAt(regionCode, clockOf(context).nowIso, context.parameters.disasterAfterEndHours)[0];
   builder.set('disasterName', disaster?.disasterName ?? null, disaster?.source);
 }
 
@@ -267,7 +304,8 @@ function disasterFacts(builder: Builder, regionCode: string | null, context: Fac
 export function personFacts(person: Screened, household: Screened | null, context: FactContext): FactSet {
   const b = new Builder(context.now);
   const { now, parameters: p } = context;
-  const today = chinaDate(now);
+  const clock = clockOf(context);
+  const today = clock.today;
   const inputs = person.ruleInputs;
   const attributes = inputs.attributes;
 
@@ -276,7 +314,7 @@ export function personFacts(person: Screened, household: Screened | null, contex
   b.set('isMinor', age === null ? null : age < p.minorAgeYears, inputs.identity);
   if (person.birthDate !== null) {
     const adulthood = `${String(Number(person.birthDate.slice(0, 4)) + p.minorAgeYears)}${person.birthDate.slice(4)}`;
-    b.set('daysToAdulthood', Math.round((Date.parse(`${adulthood}T00:00:00+08:00`) - Date.parse(`${today}T00:00:00+08:00`)) / DAY), inputs.identity);
+    b.set('daysToAdulthood', Math.round((dayStart(adulthood) - clock.todayMs) / DAY), inputs.identity);
   } else b.set('daysToAdulthood', null);
   if (person.birthDate !== null) {
     // The birthdays at which an age threshold of a rule is reached, and the orphan transition's start.
@@ -288,7 +326,7 @@ export function personFacts(person: Screened, household: Screened | null, contex
   const dateOfDeath = objectValue(death)?.dateOfDeath;
   const deathDay = typeof dateOfDeath === 'string' ? dateOfDeath : death === undefined ? null : death.source.occurredAt.slice(0, 10);
   b.set('deceased', death !== undefined, death?.source);
-  b.set('daysSinceDeath', deathDay === null ? null : Math.round((Date.parse(`${today}T00:00:00+08:00`) - Date.parse(`${deathDay}T00:00:00+08:00`)) / DAY), death?.source);
+  b.set('daysSinceDeath', deathDay === null ? null : Math.round((clock.todayMs - dayStart(deathDay)) / DAY), death?.source);
 
   b.set('hasHousehold', household !== null, household?.ruleInputs.membersSource);
   const living = stringValue(attributes.livingArrangement);
@@ -333,10 +371,10 @@ export function personFacts(person: Screened, household: Screened | null, contex
   const onRoster = (living !== null && p.visitRosterLivingArrangements.includes(living)) || (economic !== null && p.visitRosterEconomicStatuses.includes(economic)) || (age !== null && age >= p.elderAgeYears && held.some((item) => item.program === 'TEKUN'));
   b.set('onVisitRoster', onRoster, attributes.livingArrangement?.source ?? attributes.economicStatus?.source);
   const registered = latestEntry(inputs, 'elderly-care.elder-registered');
-  const lastMonth = previousMonth(now);
+  const lastMonth = clock.lastMonth;
   b.set('previousMonth', lastMonth);
   b.set('rosterSinceBeforeLastMonth', registered === undefined ? null : chinaMonth(registered.source.occurredAt) < lastMonth, registered?.source);
-  if (onRoster) b.wake('month', nextMonthStart(now));
+  if (onRoster) b.wake('month', clock.nextMonthMs);
   b.set('visitedLastMonth', inputs.visitMonths.includes(lastMonth), latestEntry(inputs, 'elderly-care.visit-recorded')?.source ?? latestEntry(inputs, 'child-protection.child-director-visit-recorded')?.source);
 
   const call = latestEntry(inputs, 'elderly-care.emergency-call-triggered');
@@ -379,7 +417,7 @@ export function personFacts(person: Screened, household: Screened | null, contex
 
   // Benefits still active after the death (the rule adds the grace period): an integrity check.
   const afterDeath = deathDay === null ? [] : held;
-  if (deathDay !== null && afterDeath.length > 0) b.wake('death', Date.parse(`${deathDay}T00:00:00+08:00`) + p.deathPaymentGraceDays * DAY);
+  if (deathDay !== null && afterDeath.length > 0) b.wake('death', dayStart(deathDay) + p.deathPaymentGraceDays * DAY);
   b.set('activeProgramsAfterDeath', afterDeath.length, ...afterDeath.map((item) => item.source), death?.source);
   const pair = EXCLUSIVE_PROGRAMS.find(([a, c]) => programs.includes(a) && programs.includes(c));
   b.set('duplicateBenefit', pair === undefined ? null : pair.join('+'), ...(pair === undefined ? [] : held.filter((item) => pair.includes(item.program)).map((item) => item.source)));
@@ -400,7 +438,7 @@ export function residenceOf(person: Screened, household: Screened | null): strin
 export function householdFacts(household: Screened, members: readonly Screened[], context: FactContext): FactSet {
   const b = new Builder(context.now);
   const { now, parameters: p, reference } = context;
-  const today = chinaDate(now);
+  const today = clockOf(context).today;
   const inputs = household.ruleInputs;
   const attributes = inputs.attributes;
 
@@ -448,9 +486,9 @@ export function householdFacts(household: Screened, members: readonly Screened[]
   const stillOn = active.some((item) => item.program === 'DIBAO');
   const exit = stillOn ? undefined : exits.sort((a, c) => ((a.endDate ?? '') < (c.endDate ?? '') ? 1 : -1))[0];
   const exitDate = exit?.endDate ?? null;
-  if (exitDate !== null) b.wake('month', nextMonthStart(now));
+  if (exitDate !== null) b.wake('month', clockOf(context).nextMonthMs);
   b.set('monthsSinceDibaoExit', exitDate === null ? null : (Number(today.slice(0, 4)) - Number(exitDate.slice(0, 4))) * 12 + Number(today.slice(5, 7)) - Number(exitDate.slice(5, 7)), exit?.source);
-  const exitAt = exitDate === null ? null : Date.parse(`${exitDate}T00:00:00+08:00`);
+  const exitAt = exitDate === null ? null : dayStart(exitDate);
   const risks: Cite[] = [];
   if (exitAt !== null) {
     for (const subject of [household, ...members]) {
