@@ -6,9 +6,11 @@
  * connection it concerns. A connection that resumes (`Last-Event-ID`) first reads its backlog from
  * the log, then takes the live entries that came meanwhile: in order, none twice, none lost.
  *
- * Gaps: a sequence number taken but not yet written (another writer between its `$inc` and its
- * insert) holds the reader for up to `gapWaitMs`; after that the number is passed as lost (the
- * writer died; its alert is still in the inbox).
+ * Gaps: a sequence number taken but not yet written (a writer between its reservation and its
+ * insert) holds the reader for up to `gapWaitMs` (default 10 s); after that the reader goes on and
+ * keeps looking for the missing numbers for `lateWindowMs` (default 5 minutes): an entry written
+ * late (a very slow writer) is still delivered, once. A number never written (the writer died) is
+ * given up after that window; its alert is still in the inbox.
  */
 import type { WorkerRole } from '@minzheng/contracts';
 import type { Logger } from 'pino';
@@ -41,6 +43,8 @@ export interface StreamHubOptions {
   readonly log: StreamLog;
   readonly pollMs?: number;
   readonly gapWaitMs?: number;
+  /** How long numbers passed at a gap are still looked for (ms). */
+  readonly lateWindowMs?: number;
   readonly logger?: Pick<Logger, 'warn' | 'error'>;
 }
 
@@ -49,6 +53,8 @@ export interface StreamHubMetrics {
   readonly position: number;
   readonly delivered: number;
   readonly gapsPassed: number;
+  /** Entries delivered after their gap was passed (written late). */
+  readonly lateDelivered: number;
 }
 
 export class StreamHub {
@@ -57,6 +63,9 @@ export class StreamHub {
   private delivered = 0;
   private gapsPassed = 0;
   private gapSince: number | null = null;
+  /** Numbers passed at a gap, and when: looked for until `lateWindowMs` after. */
+  private readonly missing = new Map<number, number>();
+  private lateDelivered = 0;
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | null = null;
   private again = false;
@@ -78,7 +87,7 @@ export class StreamHub {
   }
 
   metrics(): StreamHubMetrics {
-    return { connections: this.connections.size, position: this.position, delivered: this.delivered, gapsPassed: this.gapsPassed };
+    return { connections: this.connections.size, position: this.position, delivered: this.delivered, gapsPassed: this.gapsPassed, lateDelivered: this.lateDelivered };
   }
 
   /** A local write happened: read the log now. */
@@ -126,7 +135,14 @@ export class StreamHub {
     return disconnect;
   }
 
-  private deliver(connection: Connection, entry: StreamEntry): void {
+  private deliver(connection: Connection, entry: StreamEntry, late = false): void {
+    if (late) {
+      // Written after the stream went past its number: sent now, out of order, to whoever it concerns.
+      if (!concerns(entry, connection.viewer)) return;
+      this.delivered += 1;
+      connection.send(entry);
+      return;
+    }
     if (entry.seq <= connection.lastSent) return;
     connection.lastSent = entry.seq;
     if (!concerns(entry, connection.viewer)) return;
@@ -143,18 +159,35 @@ export class StreamHub {
     this.timer.unref();
   }
 
+  /** Entries written under numbers passed at a gap: delivered late, once; numbers given up after the window. */
+  private async lookForLate(): Promise<void> {
+    if (this.missing.size === 0) return;
+    const now = Date.now();
+    for (const [seq, since] of this.missing) if (now - since > (this.options.lateWindowMs ?? 300_000)) this.missing.delete(seq);
+    const found = await this.options.log.bySeqs([...this.missing.keys()].slice(0, 1_000));
+    for (const entry of found) {
+      this.missing.delete(entry.seq);
+      this.lateDelivered += 1;
+      for (const connection of this.connections) {
+        if (connection.pending !== null) connection.pending.push(entry);
+        else this.deliver(connection, entry, true);
+      }
+    }
+  }
+
   private async read(): Promise<void> {
     try {
-      for (;;) {
+      pages: for (;;) {
         const page = await this.options.log.after(this.position, 500);
-        if (page.length === 0) return;
+        if (page.length === 0) break;
         for (const entry of page) {
           if (entry.seq !== this.position + 1) {
             // A number taken and not yet written: wait for it a while, then pass it.
             this.gapSince ??= Date.now();
-            if (Date.now() - this.gapSince < (this.options.gapWaitMs ?? 2_000)) return;
-            this.options.logger?.warn({ from: this.position + 1, to: entry.seq - 1 }, 'stream log gap passed (a writer took sequence numbers and wrote nothing)');
+            if (Date.now() - this.gapSince < (this.options.gapWaitMs ?? 10_000)) break pages;
+            this.options.logger?.warn({ from: this.position + 1, to: entry.seq - 1 }, 'stream log gap passed (numbers reserved and not written yet): looked for a while longer');
             this.gapsPassed += entry.seq - this.position - 1;
+            for (let seq = this.position + 1; seq < entry.seq; seq += 1) this.missing.set(seq, Date.now());
           }
           this.gapSince = null;
           this.position = entry.seq;
@@ -163,8 +196,9 @@ export class StreamHub {
             else this.deliver(connection, entry);
           }
         }
-        if (page.length < 500) return;
+        if (page.length < 500) break;
       }
+      await this.lookForLate();
     } catch (error) {
       this.options.logger?.error({ err: error }, 'stream log read failed; retrying');
     }

@@ -95,6 +95,12 @@ export class StreamLog {
     return this.entries.find({ _id: range } as mongo.Filter<StreamEntry>).sort({ _id: 1 }).limit(limit).toArray();
   }
 
+  /** The entries written under these numbers (those that are). */
+  async bySeqs(seqs: readonly number[]): Promise<StreamEntry[]> {
+    if (seqs.length === 0) return [];
+    return this.entries.find({ _id: { $in: seqs.map(entryId) } }).sort({ _id: 1 }).toArray();
+  }
+
   /** The last sequence number given out (0 before the first). */
   async last(): Promise<number> {
     return (await this.counters.findOne({ _id: 'alert_stream' }))?.seq ?? 0;
