@@ -75,7 +75,8 @@ export async function buildAlertingApp(options: AlertingAppOptions, deps: Alerti
   reportRoutes(app, deps);
   register?.(app);
   await deps.hub.start();
-  app.addHook('onClose', async () => {
+  // Before the server waits for its connections: the open streams are ended, or a close would wait for them.
+  app.addHook('preClose', async () => {
     await deps.hub.stop();
   });
   return app;

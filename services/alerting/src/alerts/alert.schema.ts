@@ -70,6 +70,8 @@ export interface StoredAlert {
   /** The role that holds the alert, and the named caseworker when one is assigned. */
   assigneeRole: WorkerRole;
   caseworkerId: string | null;
+  /** A child's case (routed to, or named by the rule for, 儿童主任/督导员/未保站): fixed when made, whoever holds it later. */
+  childCase: boolean;
   routingVersion: string;
   status: AlertStatus;
   /** 0 until the first escalation. */

@@ -36,7 +36,9 @@ export class DeadlineQueue {
 
   /** The deadlines due at `now`, earliest first. */
   async due(now: Date, limit = 500): Promise<DeadlineEntry[]> {
-    return this.entries.find({ _id: { $lt: `${now.toISOString()}|\uffff` } }).sort({ _id: 1 }).limit(limit).toArray();
+    // Both bounds, in printable ASCII: FerretDB v1 pushes only such an `_id` range down to its index
+    // (one bound, or a non-ASCII one, scans the collection). Ids are `<ISO>|<uuid>|…`: '~' sorts after them.
+    return this.entries.find({ _id: { $gte: '0', $lt: `${now.toISOString()}|~` } }).sort({ _id: 1 }).limit(limit).toArray();
   }
 
   async remove(id: string): Promise<void> {

@@ -6,14 +6,14 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { ProgramType } from '@minzheng/contracts';
 import type { App } from '@minzheng/service-kit/app';
-import { CHILD_CASE_ROLES, maySeeCase, type Role } from '@minzheng/service-kit/auth';
+import type { Role } from '@minzheng/service-kit/auth';
 import { PageQuery, RegionCodeSchema, errorResponses, pageOf, pageSchema, principalOf } from '@minzheng/service-kit/routes';
 import { LIVE_STATUSES } from '../alerts/alert.schema.js';
 import { AlertStatusSchema, AlertView, OutcomeSchema, UrgencySchema, WorkerRoleSchema, alertView } from '../alerts/alert.view.js';
 import type { AlertingDeps } from '../deps.js';
 import { AlertErrors } from '../errors.js';
 import type { StreamEntry } from '../stream/stream-log.js';
-import { acknowledge, addNote, readNote, reassign, resolve, visibleAlert } from '../use-cases/alerts.js';
+import { acknowledge, addNote, readNote, reassign, resolve, seesChildCases, visibleAlert } from '../use-cases/alerts.js';
 
 /** Who works alerts: caseworkers (社工, 网格员, 镇街救助所, ...), 儿童主任 and 未保站 (child-protection), supervisors, admins. */
 export const ALERT_ROLES: Role[] = ['caseworker', 'child-protection', 'supervisor', 'admin'];
@@ -49,10 +49,10 @@ export function alertRoutes(app: App, deps: AlertingDeps): void {
     if (urgency !== undefined) and.push({ urgency });
     if (ruleId !== undefined) and.push({ ruleId });
     // Children's cases (儿童主任, 儿童督导员, 未保站) only for child-protection staff, supervisors and admins.
-    if (!maySeeCase(principal, 'CHILD_DIRECTOR')) and.push({ assigneeRole: { $nin: [...CHILD_CASE_ROLES] } });
+    if (!seesChildCases(principal)) and.push({ childCase: { $ne: true } });
     if (scope !== 'all') {
-      const role = deps.routing.staffMember(principal.subject)?.role;
-      and.push({ $or: [{ caseworkerId: principal.subject }, ...(role === undefined ? [] : [{ caseworkerId: null, assigneeRole: role }])] });
+      const member = deps.routing.staffMember(principal.subject);
+      and.push({ $or: [{ caseworkerId: principal.subject }, ...(member === undefined ? [] : [{ caseworkerId: null, assigneeRole: member.role, regionCode: { $gte: member.regionCode, $lt: `${member.regionCode}~` } }])] });
     }
     if (overdue === true) {
       const now = deps.now();
@@ -80,24 +80,39 @@ export function alertRoutes(app: App, deps: AlertingDeps): void {
     const from = raw === undefined ? null : Number(raw);
     reply.hijack();
     const socket = reply.raw;
-    socket.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no', 'x-request-id': request.id });
-    socket.write('retry: 3000\n\n');
-    const send = (entry: StreamEntry) => {
-      socket.write(`id: ${String(entry.seq)}\nevent: ${entry.kind}\ndata: ${JSON.stringify({ ...entry.alert, assigneeRole: entry.assigneeRole, caseworkerId: entry.caseworkerId, previous: entry.previous, at: entry.at.toISOString() })}\n\n`);
-    };
-    const viewer = { subject: principal.subject, jurisdiction: principal.jurisdiction, workerRole: deps.routing.staffMember(principal.subject)?.role ?? null };
-    const state: { closed: boolean; disconnect: (() => void) | null } = { closed: false, disconnect: null };
-    const heartbeat = setInterval(() => socket.write(': keep-alive\n\n'), 15_000);
+    const state: { closed: boolean; disconnect: (() => void) | null } = { closed: socket.destroyed, disconnect: null };
+    // The client went away while it was authenticated: nothing to stream to.
+    if (state.closed) return;
+    const heartbeat = setInterval(() => {
+      if (!state.closed) socket.write(': keep-alive\n\n');
+    }, 15_000);
     heartbeat.unref();
-    // The response's close: the client went away (the request's own 'close' fires once its body is read).
-    socket.on('close', () => {
+    const close = () => {
       state.closed = true;
       clearInterval(heartbeat);
       state.disconnect?.();
-    });
-    const disconnect = await deps.hub.subscribe(viewer, from, send);
-    if (state.closed) disconnect();
-    else state.disconnect = disconnect;
+    };
+    // The response's close: the client went away (the request's own 'close' fires once its body is read).
+    socket.on('close', close);
+    socket.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no', 'x-request-id': request.id });
+    socket.write('retry: 3000\n\n');
+    const send = (entry: StreamEntry) => {
+      if (state.closed) return;
+      socket.write(`id: ${String(entry.seq)}\nevent: ${entry.kind}\ndata: ${JSON.stringify({ ...entry.alert, assigneeRole: entry.assigneeRole, caseworkerId: entry.caseworkerId, previous: entry.previous, at: entry.at.toISOString() })}\n\n`);
+    };
+    const member = deps.routing.staffMember(principal.subject);
+    const viewer = { subject: principal.subject, jurisdiction: principal.jurisdiction, workerRole: member?.role ?? null, area: member?.regionCode ?? null, seesChildCases: seesChildCases(principal) };
+    try {
+      const isClosed = () => state.closed;
+      const disconnect = await deps.hub.subscribe(viewer, from, send, { closed: isClosed, end: () => socket.end() });
+      // The close handler may have run while the backlog was read.
+      if (isClosed()) disconnect();
+      else state.disconnect = disconnect;
+    } catch (error) {
+      request.log.error({ err: error }, 'stream backlog read failed; the console reconnects');
+      close();
+      socket.end();
+    }
   });
 
   app.get('/alerts/:id', {

@@ -7,20 +7,27 @@ import { entryId, type StreamEntry, type StreamLog } from './stream-log.js';
 class MemoryLog {
   readonly entries = new Map<number, StreamEntry>();
   last(): Promise<number> {
+    return Promise.resolve(Math.max(0, ...this.entries.keys()));
+  }
+  lastWritten(): Promise<number> {
     return Promise.resolve(0);
   }
+  firstAfter(seq: number): Promise<StreamEntry | null> {
+    return this.after(seq, Number.MAX_SAFE_INTEGER).then((entries) => entries[0] ?? null);
+  }
   write(seq: number, caseworkerId = 'gw-1'): void {
-    this.entries.set(seq, { _id: entryId(seq), seq, at: new Date(), kind: 'ALERT', alertId: `a-${String(seq)}`, regionCode: '442000101002', assigneeRole: 'GRID_WORKER', caseworkerId, previous: null, alert: {} as StreamEntry['alert'] });
+    this.entries.set(seq, { _id: entryId(seq), seq, at: new Date(), kind: 'ALERT', alertId: `a-${String(seq)}`, regionCode: '442000101002', childCase: false, assigneeRole: 'GRID_WORKER', caseworkerId, previous: null, alert: {} as StreamEntry['alert'] });
   }
   after(seq: number, limit: number, until?: number): Promise<StreamEntry[]> {
-    return Promise.resolve([...this.entries.values()].filter((entry) => entry.seq > seq && (until === undefined || entry.seq <= until)).sort((a, b) => a.seq - b.seq).slice(0, limit));
+    const upper = Math.min(until ?? Number.MAX_SAFE_INTEGER, seq + limit);
+    return Promise.resolve([...this.entries.values()].filter((entry) => entry.seq > seq && entry.seq <= upper).sort((a, b) => a.seq - b.seq).slice(0, limit));
   }
   bySeqs(seqs: readonly number[]): Promise<StreamEntry[]> {
     return Promise.resolve(seqs.map((seq) => this.entries.get(seq)).filter((entry): entry is StreamEntry => entry !== undefined));
   }
 }
 
-const viewer: Viewer = { subject: 'gw-1', jurisdiction: '442000101002', workerRole: 'GRID_WORKER' };
+const viewer: Viewer = { subject: 'gw-1', jurisdiction: '442000101002', workerRole: 'GRID_WORKER', area: '442000101002', seesChildCases: false };
 
 describe('the stream hub', () => {
   it('holds at a gap, passes it after gapWaitMs, and still delivers the entry written late, once', async () => {
@@ -61,11 +68,18 @@ describe('the stream hub', () => {
   });
 
   it('tells who an entry concerns: by name, the role queue in the area, the one it was taken from', () => {
-    const entry = { regionCode: '442000101002', assigneeRole: 'SUPERVISOR', caseworkerId: 'sup-1', previous: { role: 'GRID_WORKER', caseworkerId: 'gw-1' } } as StreamEntry;
+    const entry = { regionCode: '442000101002', childCase: false, assigneeRole: 'SUPERVISOR', caseworkerId: 'sup-1', previous: { role: 'GRID_WORKER', caseworkerId: 'gw-1' } } as StreamEntry;
+    const supervisor = (subject: string, jurisdiction: string): Viewer => ({ subject, jurisdiction, workerRole: 'SUPERVISOR', area: jurisdiction, seesChildCases: true });
     expect(concerns(entry, viewer)).toBe(true);
-    expect(concerns(entry, { subject: 'sup-1', jurisdiction: '442000101', workerRole: 'SUPERVISOR' })).toBe(true);
-    expect(concerns(entry, { subject: 'sup-1', jurisdiction: '442000102', workerRole: 'SUPERVISOR' })).toBe(false);
-    expect(concerns({ ...entry, caseworkerId: null, previous: null }, { subject: 'sup-2', jurisdiction: '442000101', workerRole: 'SUPERVISOR' })).toBe(true);
-    expect(concerns({ ...entry, caseworkerId: null, previous: null }, { subject: 'gw-2', jurisdiction: '442000101', workerRole: 'GRID_WORKER' })).toBe(false);
+    expect(concerns(entry, supervisor('sup-1', '442000101'))).toBe(true);
+    expect(concerns(entry, supervisor('sup-1', '442000102'))).toBe(false);
+    const queued = { ...entry, caseworkerId: null, previous: null };
+    expect(concerns(queued, supervisor('sup-2', '442000101'))).toBe(true);
+    // The role's queue is for the members whose area contains the region.
+    expect(concerns(queued, supervisor('sup-3', '442000101009'))).toBe(false);
+    expect(concerns(queued, { subject: 'gw-2', jurisdiction: '442000101', workerRole: 'GRID_WORKER', area: '442000101', seesChildCases: false })).toBe(false);
+    // A child's case: child-protection staff and supervisors only.
+    expect(concerns({ ...entry, childCase: true }, viewer)).toBe(false);
+    expect(concerns({ ...entry, childCase: true }, supervisor('sup-1', '442000101'))).toBe(true);
   });
 });

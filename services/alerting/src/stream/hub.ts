@@ -22,18 +22,25 @@ export interface Viewer {
   readonly jurisdiction: string;
   /** Their role in the staff directory (null: not listed — they see what is assigned to them by name). */
   readonly workerRole: WorkerRole | null;
+  /** Their area in the staff directory (the role's queue there); null when not listed. */
+  readonly area: string | null;
+  /** Whether they may see children's cases (child-protection staff, supervisors, admins). */
+  readonly seesChildCases: boolean;
 }
 
 /** Whether `entry` belongs on `viewer`'s stream: theirs by name, their role's queue in their area, or taken from them. */
 export function concerns(entry: StreamEntry, viewer: Viewer): boolean {
-  if (!entry.regionCode.startsWith(viewer.jurisdiction)) return false;
-  const holds = (role: WorkerRole, caseworkerId: string | null) => caseworkerId === viewer.subject || (caseworkerId === null && role === viewer.workerRole);
+  if (!entry.regionCode.startsWith(viewer.jurisdiction) || (entry.childCase && !viewer.seesChildCases)) return false;
+  const holds = (role: WorkerRole, caseworkerId: string | null) => caseworkerId === viewer.subject || (caseworkerId === null && role === viewer.workerRole && viewer.area !== null && entry.regionCode.startsWith(viewer.area));
   return holds(entry.assigneeRole, entry.caseworkerId) || (entry.previous !== null && holds(entry.previous.role, entry.previous.caseworkerId));
 }
 
 interface Connection {
   readonly viewer: Viewer;
   readonly send: (entry: StreamEntry) => void;
+  /** Ends the response (on stop). */
+  readonly end: () => void;
+  readonly closed: () => boolean;
   lastSent: number;
   /** Live entries that came while the backlog was read. */
   pending: StreamEntry[] | null;
@@ -74,15 +81,18 @@ export class StreamHub {
   constructor(private readonly options: StreamHubOptions) {}
 
   async start(): Promise<void> {
-    this.position = await this.options.log.last();
+    // From the last entry written: numbers reserved by a writer still at work are ahead of it (a gap the reader waits at).
+    this.position = await this.options.log.lastWritten();
     this.running = true;
     this.schedule();
   }
 
+  /** Stops reading and ends every open stream (a console reconnects elsewhere with its Last-Event-ID). */
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
     await this.reading;
+    for (const connection of this.connections) connection.end();
     this.connections.clear();
   }
 
@@ -111,8 +121,8 @@ export class StreamHub {
    * Connects `viewer`: entries after `from` (a resume) and then live ones, to `send`, in order.
    * Without `from`, live entries only. Returns the disconnect.
    */
-  async subscribe(viewer: Viewer, from: number | null, send: (entry: StreamEntry) => void): Promise<() => void> {
-    const connection: Connection = { viewer, send, lastSent: from ?? this.position, pending: from === null ? null : [] };
+  async subscribe(viewer: Viewer, from: number | null, send: (entry: StreamEntry) => void, socket: { readonly end?: () => void; readonly closed?: () => boolean } = {}): Promise<() => void> {
+    const connection: Connection = { viewer, send, end: socket.end ?? (() => undefined), closed: socket.closed ?? (() => false), lastSent: from ?? this.position, pending: from === null ? null : [] };
     this.connections.add(connection);
     const disconnect = () => {
       this.connections.delete(connection);
@@ -121,12 +131,15 @@ export class StreamHub {
     const until = this.position;
     let cursor = from;
     try {
-      while (cursor < until && this.connections.has(connection)) {
+      while (cursor < until && this.connections.has(connection) && !connection.closed()) {
         const page = await this.options.log.after(cursor, 500, until);
-        if (page.length === 0) break;
         for (const entry of page) this.deliver(connection, entry);
-        cursor = page[page.length - 1]?.seq ?? until;
+        // A page of holes (numbers never written) moves on by its width.
+        cursor = page[page.length - 1]?.seq ?? Math.min(until, cursor + 500);
       }
+    } catch (error) {
+      disconnect();
+      throw error;
     } finally {
       const pending = connection.pending ?? [];
       connection.pending = null;
@@ -136,6 +149,7 @@ export class StreamHub {
   }
 
   private deliver(connection: Connection, entry: StreamEntry, late = false): void {
+    if (connection.closed()) return;
     if (late) {
       // Written after the stream went past its number: sent now, out of order, to whoever it concerns.
       if (!concerns(entry, connection.viewer)) return;
@@ -178,8 +192,14 @@ export class StreamHub {
   private async read(): Promise<void> {
     try {
       pages: for (;;) {
-        const page = await this.options.log.after(this.position, 500);
-        if (page.length === 0) break;
+        let page = await this.options.log.after(this.position, 500);
+        if (page.length === 0) {
+          // Nothing in the next 500 numbers: the end of the log — or a run of holes longer than a page.
+          if ((await this.options.log.last()) <= this.position + 500) break;
+          const next = await this.options.log.firstAfter(this.position);
+          if (next === null) break;
+          page = [next];
+        }
         for (const entry of page) {
           if (entry.seq !== this.position + 1) {
             // A number taken and not yet written: wait for it a while, then pass it.

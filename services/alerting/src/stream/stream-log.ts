@@ -41,6 +41,8 @@ export interface StreamEntry {
   readonly kind: StreamEntryKind;
   readonly alertId: string;
   readonly regionCode: string;
+  /** A child's case: on the streams of child-protection staff and supervisors only. */
+  readonly childCase: boolean;
   /** Who holds the alert now. */
   readonly assigneeRole: WorkerRole;
   readonly caseworkerId: string | null;
@@ -88,11 +90,24 @@ export class StreamLog {
     await insertNew(this.entries, entries.map((entry): StreamEntry => ({ ...entry, _id: entryId(entry.seq), at })));
   }
 
-  /** Entries after `seq` (up to `until` when given), in order, at most `limit`. */
+  /**
+   * Entries after `seq`, up to `seq + limit` (and `until`), in order. Both bounds: FerretDB v1 pushes
+   * only a two-sided `_id` range down to its index. Numbers reserved and not written leave holes,
+   * so a page may hold fewer than `limit` entries though more follow.
+   */
   async after(seq: number, limit: number, until?: number): Promise<StreamEntry[]> {
-    const range: Record<string, string> = { $gt: entryId(seq) };
-    if (until !== undefined) range.$lte = entryId(until);
-    return this.entries.find({ _id: range } as mongo.Filter<StreamEntry>).sort({ _id: 1 }).limit(limit).toArray();
+    const upper = Math.min(until ?? Number.MAX_SAFE_INTEGER, seq + limit);
+    return this.entries.find({ _id: { $gt: entryId(seq), $lte: entryId(upper) } } as mongo.Filter<StreamEntry>).sort({ _id: 1 }).limit(limit).toArray();
+  }
+
+  /** The first entry after `seq`, however far (a scan: only to pass a long run of holes). */
+  async firstAfter(seq: number): Promise<StreamEntry | null> {
+    return this.entries.find({ _id: { $gt: entryId(seq) } } as mongo.Filter<StreamEntry>).sort({ _id: 1 }).limit(1).next();
+  }
+
+  /** The last entry written (0 before the first): where a starting reader begins (not the counter, which counts reservations). */
+  async lastWritten(): Promise<number> {
+    return (await this.entries.find({}).sort({ _id: -1 }).limit(1).next())?.seq ?? 0;
   }
 
   /** The entries written under these numbers (those that are). */

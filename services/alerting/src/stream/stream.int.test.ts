@@ -16,8 +16,9 @@ beforeAll(async () => {
   baseUrl = await service.app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
-  for (const client of clients) client.close();
+  // The service closes with its streams still open (it ends them; it does not wait for the consoles).
   await service.close();
+  for (const client of clients) client.close();
 });
 
 const open = async (subject: string, jurisdiction: string, lastEventId?: number, roles: Parameters<TestService['token']>[0] = ['caseworker']) => {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { AlertOutcome, EscalationReason, FlagClosed, FlagRaised, FlagUpdated, PersonRef, ProgramType, Urgency, WorkerRole } from '@minzheng/contracts';
 import type { PreparedEvent } from '@minzheng/event-bus/publisher';
 import { decryptField, encryptField } from '@minzheng/identity/field-crypto';
-import { maySeeCase, type Principal } from '@minzheng/service-kit/auth';
+import { CHILD_CASE_ROLES, hasRole, type Principal } from '@minzheng/service-kit/auth';
 import { alertIdOf, LIVE_STATUSES, type AlertLogEntry, type AlertStatus, type StoredAlert } from '../alerts/alert.schema.js';
 import type { AlertingDeps } from '../deps.js';
 import type { DeadlineEntry } from '../escalation/deadlines.js';
@@ -59,7 +59,7 @@ const logEntry = (at: Date, action: string, by: string, detail: string | null = 
 async function follow(deps: AlertingDeps, alert: StoredAlert, streamKey: string, kind: StreamEntryKind, previous: Assignment | null, notify: Notification['kind'] | null): Promise<void> {
   await deps.deadlines.schedule(deadlinesOf(alert));
   if (!alert.streamed.includes(streamKey)) {
-    await deps.stream.append({ kind, alertId: alert._id, regionCode: alert.regionCode, assigneeRole: alert.assigneeRole, caseworkerId: alert.caseworkerId, previous, alert: summaryOf(alert) }, deps.now());
+    await deps.stream.append({ kind, alertId: alert._id, regionCode: alert.regionCode, childCase: alert.childCase, assigneeRole: alert.assigneeRole, caseworkerId: alert.caseworkerId, previous, alert: summaryOf(alert) }, deps.now());
     await deps.alerts.markStreamed(alert._id, streamKey);
     deps.hub.nudge();
   }
@@ -78,7 +78,7 @@ type Notification = Parameters<NonNullable<AlertingDeps['notifier']>['enqueue']>
 
 /** What the webhooks are told (no personal data: the summary, who holds it, the outcome). */
 function notificationOf(alert: StoredAlert, kind: Notification['kind']): Notification {
-  return { kind, alertId: alert._id, urgency: alert.urgency, ruleId: alert.ruleId, payload: { ...summaryOf(alert), assigneeRole: alert.assigneeRole, caseworkerId: alert.caseworkerId, outcome: alert.outcome, sequence: alert.version } };
+  return { kind, alertId: alert._id, urgency: alert.urgency, ruleId: alert.ruleId, payload: { ...summaryOf(alert), assigneeRole: alert.assigneeRole, caseworkerId: alert.caseworkerId, outcome: alert.outcome, sequence: kind === 'ALERT_DELIVERED' ? 1 : alert.version } };
 }
 
 /** The stored alert after an update (the write succeeded at `version`). */
@@ -118,6 +118,7 @@ function newAlert(deps: AlertingDeps, flag: FlagRaised | FlagUpdated, flagEventI
     householdId: flag.envelope.household?.householdId ?? null,
     assigneeRole: assignment.role,
     caseworkerId: assignment.caseworkerId,
+    childCase: CHILD_CASE_ROLES.has(assignment.role) || CHILD_CASE_ROLES.has(flag.targetRole),
     routingVersion: deps.routing.version,
     status: 'OPEN',
     escalationLevel: 0,
@@ -181,7 +182,7 @@ export async function receiveFlags(deps: AlertingDeps, flags: readonly { readonl
   // Another instance made some meanwhile (fewer inserted than made): what is stored is what follows.
   const stored = inserted === made.length ? new Map([...existing, ...made.map(({ alert }) => [alert._id, alert] as const)]) : new Map([...existing, ...(await deps.alerts.byIds(made.map((item) => item.alert._id)))]);
   const alerts = [...byId.keys()].map((id) => stored.get(id)).filter((alert): alert is StoredAlert => alert !== undefined);
-  await deps.stream.write(alerts.map((alert) => ({ seq: alert.deliveredSeq, kind: 'ALERT' as const, alertId: alert._id, regionCode: alert.regionCode, assigneeRole: alert.assigneeRole, caseworkerId: alert.caseworkerId, previous: null, alert: summaryOf(alert) })), now);
+  await deps.stream.write(alerts.map((alert) => ({ seq: alert.deliveredSeq, kind: 'ALERT' as const, alertId: alert._id, regionCode: alert.regionCode, childCase: alert.childCase, assigneeRole: alert.assigneeRole, caseworkerId: alert.caseworkerId, previous: null, alert: summaryOf(alert) })), now);
   deps.hub.nudge();
   await deps.deadlines.schedule(alerts.flatMap(deadlinesOf));
   if (deps.notifier !== null) for (const alert of alerts) await deps.notifier.enqueue(notificationOf(alert, 'ALERT_DELIVERED'));
@@ -212,6 +213,7 @@ export async function flagUpdated(deps: AlertingDeps, flag: FlagUpdated, flagEve
     set.ackDueAt = new Date(Math.min(alert.ackDueAt.getTime(), now.getTime() + due.ackMs));
     set.resolveDueAt = new Date(Math.min(alert.resolveDueAt.getTime(), now.getTime() + due.resolveMs));
   }
+  if (set.ackDueAt !== undefined) await deps.deadlines.schedule(deadlinesOf({ ...alert, ackDueAt: set.ackDueAt as Date, resolveDueAt: set.resolveDueAt as Date }));
   await deps.alerts.update(alert._id, alert.version, { $set: set, $push: { log: logEntry(now, 'FLAG_UPDATED', 'system', `${flag.updateKind} ${flag.urgency}`) } }, []);
   await follow(deps, await reload(deps, alert._id), `updated|${flagEventId}`, 'UPDATED', null, null);
 }
@@ -235,8 +237,13 @@ export async function flagClosed(deps: AlertingDeps, flag: FlagClosed, flagEvent
 export function holds(deps: AlertingDeps, principal: Principal, alert: StoredAlert): boolean {
   if (principal.roles.includes('supervisor') || principal.roles.includes('admin')) return true;
   if (alert.caseworkerId !== null) return alert.caseworkerId === principal.subject;
-  return deps.routing.staffMember(principal.subject)?.role === alert.assigneeRole;
+  const member = deps.routing.staffMember(principal.subject);
+  // The role's queue: members of that role whose area contains the alert's region.
+  return member?.role === alert.assigneeRole && alert.regionCode.startsWith(member.regionCode);
 }
+
+/** Children's cases are for child-protection staff, supervisors and admins (the kit's `maySeeCase` rule). */
+export const seesChildCases = (principal: Principal): boolean => hasRole(principal, 'child-protection', 'supervisor', 'admin');
 
 /**
  * The alert, when `principal` may see it: inside their jurisdiction, and — a child's case (held by
@@ -245,7 +252,7 @@ export function holds(deps: AlertingDeps, principal: Principal, alert: StoredAle
  */
 export async function visibleAlert(deps: AlertingDeps, principal: Principal, id: string): Promise<StoredAlert> {
   const alert = await deps.alerts.get(id, principal.jurisdiction);
-  if (!maySeeCase(principal, alert.assigneeRole)) throw AlertErrors.notFound(id);
+  if (alert.childCase && !seesChildCases(principal)) throw AlertErrors.notFound(id);
   return alert;
 }
 
@@ -314,6 +321,9 @@ async function moveTo(deps: AlertingDeps, alert: StoredAlert, to: Assignment, re
   if (reason === 'RESOLVE_OVERDUE') set.resolveDueAt = new Date(now.getTime() + due.resolveMs);
   const event = deps.publisher.prepare('alerting.alert-escalated', { envelope: envelopeOf(deps, alert, now), alertId: alert._id, flagId: alert.flagId, reason, escalationLevel: level, fromRole: alert.assigneeRole, toRole: to.role, toCaseworkerId: to.caseworkerId, escalatedById: by, newAckDueAt });
   const action = reason === 'MANUAL' ? 'REASSIGNED' : 'ESCALATED';
+  // The deadlines the moved alert will have, first: a crash after the write must not leave it without
+  // any (the old ones go stale with the level). Written for nothing if the write loses a race: stale too.
+  await deps.deadlines.schedule(deadlinesOf({ ...alert, escalationLevel: level, ackDueAt: (set.ackDueAt as Date | undefined) ?? alert.ackDueAt, resolveDueAt: (set.resolveDueAt as Date | undefined) ?? alert.resolveDueAt }));
   await deps.alerts.update(alert._id, alert.version, { $set: set, $push: { log: logEntry(now, action, by ?? 'system', `${reason} → ${to.role}${to.caseworkerId === null ? '' : ` ${to.caseworkerId}`}`) } }, [event]);
   const stored = await reload(deps, alert._id);
   await follow(deps, stored, `${action.toLowerCase()}|${String(stored.version)}`, action, { role: alert.assigneeRole, caseworkerId: alert.caseworkerId }, 'ALERT_ESCALATED');

@@ -360,7 +360,7 @@ export class WebhookDispatcher {
     this.counts.passes += 1;
     const now = this.now();
     const entries = await this.dueQueue
-      .find({ _id: { $lt: `${now.toISOString()}|\uffff` } })
+      .find({ _id: { $gte: '0', $lt: `${now.toISOString()}|~` } })
       .sort({ _id: 1 })
       .limit(PASS_BATCH)
       .toArray();
