@@ -101,6 +101,14 @@ export async function bulkWriteAll<T extends mongo.Document>(collection: mongo.C
   return duplicates;
 }
 
+/**
+ * The comment that tells FerretDB (our patch 0003) that every `_id` of the collection is a string of
+ * printable ASCII above `"` other than `\ < > &`, so a two-sided `_id` range is read with tight
+ * bounds from the index (without it, the range read is a superset — often the whole collection).
+ * MongoDB ignores it. Only for collections whose ids keep that promise.
+ */
+export const SAFE_ID_RANGE = 'minzheng:safe-id-range';
+
 /** Told after every write that appended events, so the outbox relay can look the document up by id. */
 export type OutboxNudge = (hint: { readonly collection: string; readonly ids: readonly string[] }) => void;
 

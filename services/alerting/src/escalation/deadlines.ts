@@ -6,7 +6,7 @@
  * entries (acknowledged in time, escalated meanwhile) are dropped without effect, and two
  * instances working one entry escalate once (the alert's version guards the write).
  */
-import { insertNew } from '@minzheng/service-kit/repository';
+import { SAFE_ID_RANGE, insertNew } from '@minzheng/service-kit/repository';
 import type { Connection, mongo } from 'mongoose';
 
 export type DeadlineKind = 'ack' | 'resolve';
@@ -36,9 +36,9 @@ export class DeadlineQueue {
 
   /** The deadlines due at `now`, earliest first. */
   async due(now: Date, limit = 500): Promise<DeadlineEntry[]> {
-    // Both bounds, in printable ASCII: FerretDB v1 pushes only such an `_id` range down to its index
-    // (one bound, or a non-ASCII one, scans the collection). Ids are `<ISO>|<uuid>|…`: '~' sorts after them.
-    return this.entries.find({ _id: { $gte: '0', $lt: `${now.toISOString()}|~` } }).sort({ _id: 1 }).limit(limit).toArray();
+    // Both bounds, printable ASCII, and the safe-range comment (ids are `<ISO>|<uuid>|<kind>|<level>`):
+    // FerretDB v1 reads only the due ones from its index (one bound scans the collection).
+    return this.entries.find({ _id: { $gte: '0', $lt: `${now.toISOString()}|~` } }, { comment: SAFE_ID_RANGE }).sort({ _id: 1 }).limit(limit).toArray();
   }
 
   async remove(id: string): Promise<void> {

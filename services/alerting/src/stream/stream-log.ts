@@ -12,7 +12,7 @@
  * Entries carry no personal data: the alert's id, rule, urgency, region and the explanation.
  */
 import type { Urgency, WorkerRole } from '@minzheng/contracts';
-import { insertNew } from '@minzheng/service-kit/repository';
+import { SAFE_ID_RANGE, insertNew } from '@minzheng/service-kit/repository';
 import type { Connection, mongo } from 'mongoose';
 
 export const STREAM_ENTRY_KINDS = ['ALERT', 'UPDATED', 'ESCALATED', 'REASSIGNED', 'CANCELLED', 'RESOLVED', 'ACKNOWLEDGED'] as const;
@@ -97,7 +97,8 @@ export class StreamLog {
    */
   async after(seq: number, limit: number, until?: number): Promise<StreamEntry[]> {
     const upper = Math.min(until ?? Number.MAX_SAFE_INTEGER, seq + limit);
-    return this.entries.find({ _id: { $gt: entryId(seq), $lte: entryId(upper) } } as mongo.Filter<StreamEntry>).sort({ _id: 1 }).limit(limit).toArray();
+    // Ids are digits: range-safe, read tight from the index.
+    return this.entries.find({ _id: { $gt: entryId(seq), $lte: entryId(upper) } } as mongo.Filter<StreamEntry>, { comment: SAFE_ID_RANGE }).sort({ _id: 1 }).limit(limit).toArray();
   }
 
   /** The first entry after `seq`, however far (a scan: only to pass a long run of holes). */

@@ -35,7 +35,7 @@
  * After `maxAttempts` the delivery is DEAD with its last error; `replay` sends it again.
  */
 import { defineError } from '@minzheng/service-kit/errors';
-import { insertNew, type Page, type PageResult } from '@minzheng/service-kit/repository';
+import { SAFE_ID_RANGE, insertNew, type Page, type PageResult } from '@minzheng/service-kit/repository';
 import type { Connection, mongo } from 'mongoose';
 import type { Logger } from 'pino';
 import { endpointMatches, type WebhookEndpoint, type WebhookEvent, type WebhookUrgency } from './webhook-config.js';
@@ -360,7 +360,7 @@ export class WebhookDispatcher {
     this.counts.passes += 1;
     const now = this.now();
     const entries = await this.dueQueue
-      .find({ _id: { $gte: '0', $lt: `${now.toISOString()}|~` } })
+      .find({ _id: { $gte: '0', $lt: `${now.toISOString()}|~` } }, { comment: SAFE_ID_RANGE })
       .sort({ _id: 1 })
       .limit(PASS_BATCH)
       .toArray();

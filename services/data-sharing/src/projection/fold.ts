@@ -36,11 +36,8 @@ export const safeKey = (key: string): string => key.replace(/[^#-~]|[\\<>&%|]/gu
 /** The subject's prefix of `_id` in `contributions`: all of one subject's documents lie in [prefix, prefix + '~'). */
 export const subjectPrefix = (kind: SubjectKind, key: string): string => `${kind === 'person' ? 'p' : 'h'}:${safeKey(key)}|`;
 
-/**
- * The comment that tells FerretDB (patch 0003) the collection's `_id`s are all range-safe, so an
- * `_id` range is read with tight bounds from the index. MongoDB ignores it.
- */
-export const SAFE_ID_RANGE = 'minzheng:safe-id-range';
+/** The kit's comment for range reads over range-safe `_id`s (FerretDB patch 0003). */
+export { SAFE_ID_RANGE } from '@minzheng/service-kit/repository';
 
 /** The `_id` of a contribution: the subject, then business time and event id (so a range read comes in time order). */
 export const contributionId = (kind: SubjectKind, key: string, occurredAt: string, eventId: string): string => `${subjectPrefix(kind, key)}${occurredAt}|${eventId}`;

@@ -18,7 +18,8 @@
  * evaluates the subject twice, and the flags keep one per rule and subject (the second evaluation
  * changes nothing). Several instances may run it: the same, by the same argument.
  */
-import { bulkWriteAll, insertNew } from '@minzheng/service-kit/repository';
+import { SAFE_ID_RANGE, bulkWriteAll, insertNew } from '@minzheng/service-kit/repository';
+import { safeKey } from '../projection/fold.js';
 import type { Connection, mongo } from 'mongoose';
 import type { SubjectKind } from '../projection/model.js';
 import type { WakeReason } from './facts.js';
@@ -53,7 +54,8 @@ export interface SchedulerMetrics {
   lastError: string | null;
 }
 
-const slotId = (kind: SubjectKind, key: string) => `${kind === 'person' ? 'p' : 'h'}:${key}`;
+/** The slot's `_id` (and the tail of its wake-ups'): the key made range-safe (`safeKey`), so due wake-ups are a tight `_id` range. */
+const slotId = (kind: SubjectKind, key: string) => `${kind === 'person' ? 'p' : 'h'}:${safeKey(key)}`;
 
 /** The pending wake-up of a set of wakes: the earliest instant and the reasons due then. */
 function earliest(kind: SubjectKind, key: string, wakes: Partial<Record<WakeReason, string>>): WakeupDocument | null {
@@ -126,7 +128,8 @@ export class WakeupStore {
 
   /** The wake-ups due at `now`, oldest first (one `_id` range). */
   due(now: Date, limit: number): Promise<WakeupDocument[]> {
-    return this.wakeups.find({ _id: { $lte: `${now.toISOString()}|~` } }).sort({ _id: 1 }).limit(limit).toArray();
+    // Two bounds and the safe-range comment: FerretDB reads only the due ones from its index (one bound scans).
+    return this.wakeups.find({ _id: { $gte: '0', $lte: `${now.toISOString()}|~` } }, { comment: SAFE_ID_RANGE }).sort({ _id: 1 }).limit(limit).toArray();
   }
 
   /** Removes wake-ups that ran; a slot still naming one is left to the next plan (it names the past). */
