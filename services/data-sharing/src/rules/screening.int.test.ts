@@ -80,7 +80,7 @@ describe('an elder living alone (养老 registers, 水务 reports the meter sile
     expect(await flagOf('TURNING_80_WITHOUT_ALLOWANCE', 'p', elder.personKey)).toMatchObject({ status: 'CLEARED' });
     // The allowance does not touch the water flag (a signal waits for a person), nor re-raise it.
     expect(await flagOf('WATER_METER_SILENCE', 'p', elder.personKey)).toMatchObject({ status: 'OPEN', flagId: silence?.flagId });
-    const events = await flagEvents(elder.personKey, 3);
+    const events = await service.flagEvents(elder.personKey, (found) => found.some((event) => event.eventType === 'data-sharing.flag-closed'));
     expect(events.find((event) => event.eventType === 'data-sharing.flag-closed')?.value).toMatchObject({ ruleId: 'TURNING_80_WITHOUT_ALLOWANCE', closeReason: 'CONDITION_CLEARED' });
   });
 

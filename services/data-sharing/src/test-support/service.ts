@@ -42,6 +42,7 @@ export async function startTestService(): Promise<TestService> {
   const consumers: ProjectionConsumer[] = [];
   type Consumer = ReturnType<typeof harness.kafka.consumer>;
   const found = new Map<string, FlagEvent[]>();
+  const seen = new Set<string>();
   let reader: Promise<Consumer> | undefined;
   const startReader = async (): Promise<Consumer> => {
     const consumer = harness.kafka.consumer({ groupId: uniqueName('flag-reader') });
@@ -55,7 +56,10 @@ export async function startTestService(): Promise<TestService> {
         if (!decoded.eventType.startsWith('data-sharing.')) return Promise.resolve();
         const value = unprotectEvent(harness.registry, decoded.eventType, decoded.value, harness.keyring) as Record<string, unknown>;
         // Keyed by the household when the envelope names one (the bus's partition key): filed under the person too.
-        const envelope = value.envelope as { person: { personKey: string } | null; household: { householdId: string } | null };
+        const envelope = value.envelope as { eventId: string; person: { personKey: string } | null; household: { householdId: string } | null };
+        // A rebalance may deliver a message again: each event is filed once.
+        if (seen.has(envelope.eventId)) return Promise.resolve();
+        seen.add(envelope.eventId);
         for (const subject of new Set([key, envelope.person?.personKey, envelope.household?.householdId])) {
           if (subject !== undefined) found.set(subject, [...(found.get(subject) ?? []), { eventType: decoded.eventType, value }]);
         }

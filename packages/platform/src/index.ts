@@ -1,0 +1,10 @@
+export { PlatformApi, ApiError, inPool, type Actor, type CallOptions, type ApiResponse } from './api.js';
+export { startPlatform, writeRoutingTable, type Platform, type PlatformOptions } from './platform.js';
+export { SERVICES, SERVICE_NAMES, databaseOf, type ServiceName, type ServiceSpec } from './services.js';
+export { freePort, startServiceProcess, stopServices, waitReady, type RunningService } from './supervisor.js';
+export { generateSecrets, loadOrCreateSecrets, secretEnv, type PlatformSecrets } from './secrets.js';
+export { LOADERS } from './load/index.js';
+export { playScenario, SCENARIO_STEPS, type ScenarioCase, type ScenarioReport } from './scenario/index.js';
+export type { LoadContext, LoadCounts, Loader } from './load/context.js';
+export { readSummary, type PlatformSummary } from './summary.js';
+export { countsNow, waitSettled } from './settle.js';
