@@ -13,7 +13,8 @@
 // then counts the updates lost by 50 concurrent $inc of one document. A kind of operation stops
 // after BENCH_PHASE_SECONDS (upstream needs seconds per operation on 3000 documents). It never
 // touches the shared servers of ./mz infra. Settings: BENCH_DOCS (3000), BENCH_LOOKUPS (200),
-// BENCH_WRITES (100), BENCH_PHASE_SECONDS (15).
+// BENCH_WRITES (100), BENCH_PHASE_SECONDS (15). With MZ_BENCH_REPORT set (the suite, `./mz run
+// bench`), the figures are also written there as JSON.
 /* eslint-disable no-console -- a benchmark prints its figures */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -23,12 +24,14 @@ import { join, relative } from 'node:path';
 import mongoose from 'mongoose';
 import { consoleReporter, ensureFerretdbBinary, ferretdbBuildLabel, loadInfraConfig } from '../dist/index.js';
 import { findFreePort } from '../dist/processes.js';
+import { benchReport } from '../../testing/bench/report.mjs';
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 3_000);
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 200);
 const WRITES = Number(process.env.BENCH_WRITES ?? 100);
 const PHASE_SECONDS = Number(process.env.BENCH_PHASE_SECONDS ?? 15);
 const CONCURRENT = 50;
+const benchRecord = benchReport('ferretdb', { BENCH_DOCS: DOCS, BENCH_LOOKUPS: LOOKUPS, BENCH_WRITES: WRITES, BENCH_PHASE_SECONDS: PHASE_SECONDS });
 
 const config = loadInfraConfig();
 const report = consoleReporter('bench');
@@ -166,8 +169,17 @@ console.log(`\n${'operation (per second)'.padEnd(40)}${pad('upstream', 10)}${pad
 for (const [name, value] of Object.entries(upstream.figures)) {
   const ours = patched.figures[name];
   console.log(`${name.padEnd(40)}${pad(format(value), 10)}${pad(format(ours), 10)}${pad(`${(ours / value).toFixed(1)}×`, 9)}`);
+  const main = name === 'findOne {_id}';
+  const unit = name.includes('docs/s') ? 'docs/s' : 'operations/s';
+  const label = name.replace(/, docs\/s$/u, '');
+  benchRecord.figure(`patched: ${label}`, ours, unit, { main });
+  benchRecord.figure(`upstream: ${label}`, value, unit);
+  benchRecord.ratio(`patched ÷ upstream: ${label}`, ours / value, `upstream FerretDB v1.24.2 (${unit})`, { main });
 }
 console.log(`\n${CONCURRENT} concurrent updateOne({_id}, {$inc: {counter: 1}}) of one document:`);
 for (const [name, run] of [['upstream', upstream], ['patched', patched]]) {
   console.log(`  ${name.padEnd(9)} ${run.acknowledged} acknowledged, ${run.failed} failed, counter +${run.applied}`);
+  benchRecord.figure(`${name}: updates lost of ${CONCURRENT} concurrent $inc of one document`, run.acknowledged - run.applied, 'updates');
 }
+benchRecord.note(`our build: ${label}; ${DOCS} documents of ${(size / 1024).toFixed(1)} KB, one client, at most ${PHASE_SECONDS} s per kind of operation.`);
+benchRecord.done();

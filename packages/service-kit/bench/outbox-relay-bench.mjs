@@ -11,6 +11,7 @@
 // a write costs about as much as relaying it, and writing alongside would measure both at once.
 // Other knobs: BENCH_ROUNDS (1; the ratio is taken within each round), BENCH_BATCH (the relay's
 // batchSize, 100), BENCH_SCAN_INTERVAL_MS (the relay's scanIntervalMs, 5,000), BENCH_TIMEOUT_S (900).
+// With MZ_BENCH_REPORT set (the suite, `./mz run bench`), the figures are also written there as JSON.
 /* eslint-disable no-console -- a benchmark prints its figures */
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
@@ -19,6 +20,7 @@ import { createKafka, parseBrokers } from '@minzheng/event-bus/client';
 import { EventPublisher } from '@minzheng/event-bus/publisher';
 import { fixtureValue, registryOnTopic, testKeyring } from '@minzheng/event-bus/test-support';
 import { OutboxRelay, withOutbox } from '../dist/outbox.js';
+import { benchReport } from '../../testing/bench/report.mjs';
 
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 3_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 300);
@@ -27,6 +29,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const SCAN_INTERVAL_MS = Number(process.env.BENCH_SCAN_INTERVAL_MS ?? 5_000);
 const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 900);
+const report = benchReport('outbox', { BENCH_DOCUMENTS: DOCUMENTS, BENCH_EVENTS: EVENTS, BENCH_DOCUMENT_KB: DOCUMENT_KB, BENCH_ROUNDS: ROUNDS, BENCH_BATCH: BATCH, BENCH_SCAN_INTERVAL_MS: SCAN_INTERVAL_MS });
 if (EVENTS > DOCUMENTS) throw new Error(`BENCH_EVENTS (${EVENTS}) must not exceed BENCH_DOCUMENTS (${DOCUMENTS})`);
 
 const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '');
@@ -131,11 +134,15 @@ try {
   const step = Math.floor(DOCUMENTS / EVENTS);
   const targets = Array.from({ length: EVENTS }, (_, k) => template(k * step, '')._id);
   const ratios = [];
+  const rates = { baseline: [], hinted: [], writes: [] };
   for (let round = 1; round <= ROUNDS; round += 1) {
     console.log(`\nround ${round}`);
     const baseline = await measure('baseline', false, targets);
     const hinted = await measure('hinted', true, targets);
     ratios.push(hinted.rate / baseline.rate);
+    rates.baseline.push(baseline.rate);
+    rates.hinted.push(hinted.rate);
+    rates.writes.push((2 * EVENTS) / (baseline.writeSeconds + hinted.writeSeconds));
     console.log(describe('baseline: nudges without a hint (full scans)', baseline));
     console.log(describe('hinted: nudges with the written ids', hinted));
     console.log(`hinted ÷ baseline: ${ratios.at(-1).toFixed(2)} x`);
@@ -144,6 +151,12 @@ try {
     const sorted = [...ratios].sort((a, b) => a - b);
     console.log(`\nratio, median of ${ROUNDS} rounds: ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} x (lowest ${sorted[0].toFixed(2)} x)`);
   }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  report.figure('relay, nudged with the written ids', median(rates.hinted), 'events/s', { main: true });
+  report.figure('relay, nudged without a hint (full scans)', median(rates.baseline), 'events/s');
+  report.figure('writing the events (update with outbox)', median(rates.writes), 'writes/s');
+  report.ratio(`hinted ÷ baseline${ROUNDS > 1 ? `, median of ${ROUNDS} rounds` : ''}`, median(ratios), 'relay finding the documents by full scans (events/s)', { main: true });
+  report.note(`${DOCUMENTS} documents of ${(documentBytes / 1024).toFixed(1)} KB, ${EVENTS} events per variant, written before the relay starts.`);
   console.log('');
 } finally {
   if (connection !== undefined) {
@@ -153,3 +166,4 @@ try {
   await publisher.disconnect();
   await deleteTopics(kafka, [topic]);
 }
+report.done();

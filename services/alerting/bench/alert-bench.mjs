@@ -11,6 +11,7 @@
 //   2. BENCH_STREAMS connected streams, the same load: p50 / p99 from publishing the flag event to
 //      its arrival on the right stream, and the ratio to the baseline;
 //   3. a burst: alerts/s from the first publish to the last delivery.
+// With MZ_BENCH_REPORT set (the suite, `./mz run bench`), the figures are also written there as JSON.
 /* eslint-disable no-console -- a benchmark prints its figures */
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -27,11 +28,13 @@ import { OutboxRelay } from '@minzheng/service-kit/outbox';
 import { OUTBOX_COLLECTIONS, buildAlertingApp, buildDeps, ensureIndexes } from '../dist/app.js';
 import { FlagConsumer } from '../dist/consumer/flag-consumer.js';
 import { RoutingTable } from '../dist/routing/routing-table.js';
+import { benchReport } from '../../../packages/testing/bench/report.mjs';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 500);
 const FLAGS = Number(process.env.BENCH_FLAGS ?? 3_000);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const BURST = Number(process.env.BENCH_BURST ?? 3_000);
+const benchRecord = benchReport('alerting', { BENCH_STREAMS: STREAMS, BENCH_FLAGS: FLAGS, BENCH_RATE: RATE, BENCH_BURST: BURST });
 const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '');
 const mongoBase = (process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27027/').replace(/\/?$/u, '/');
 const stamp = Date.now();
@@ -185,11 +188,19 @@ try {
   rss = process.memoryUsage().rss;
   const many = await run(FLAGS, RATE, VILLAGES);
   report(`${fmt(STREAMS)} streams`, many, FLAGS);
+  benchRecord.figure(`1 stream, ${fmt(FLAGS)} flags at ${fmt(RATE)}/s: p99`, percentile(baseline.latencies, 0.99), 'ms');
+  benchRecord.figure(`${fmt(STREAMS)} streams, the same load: p50`, percentile(many.latencies, 0.5), 'ms');
+  benchRecord.figure(`${fmt(STREAMS)} streams, the same load: p99`, percentile(many.latencies, 0.99), 'ms', { main: true });
+  benchRecord.ratio(`p99, ${fmt(STREAMS)} streams ÷ 1 stream`, percentile(many.latencies, 0.99) / percentile(baseline.latencies, 0.99), '1 connected stream, the same load (p99 ms)', { main: true });
   console.log(`   p99 ratio to the baseline: ${(percentile(many.latencies, 0.99) / percentile(baseline.latencies, 0.99)).toFixed(2)}x; process RSS ${fmt(process.memoryUsage().rss / 2 ** 20)} MiB`);
 
   console.log(`\n3. burst: ${fmt(BURST)} flags at once over ${fmt(STREAMS)} streams`);
   const burst = await run(BURST, Number.POSITIVE_INFINITY, VILLAGES);
   report('burst', burst, BURST);
+  benchRecord.figure(`burst of ${fmt(BURST)}: throughput`, burst.delivered / burst.spanSeconds, 'alerts/s');
+  benchRecord.figure(`burst of ${fmt(BURST)}: p99`, percentile(burst.latencies, 0.99), 'ms');
+  const lost = FLAGS * 2 + BURST - (baseline.delivered + many.delivered + burst.delivered);
+  benchRecord.figure('flags not delivered to their stream', lost, 'alerts');
   console.log(`   throughput: ${fmt(burst.delivered / burst.spanSeconds)} alerts/s (first publish to last delivery, ${burst.spanSeconds.toFixed(1)} s)`);
   console.log(`\nconsumer: ${JSON.stringify({ raised: consumer.metrics().raised, deadLettered: consumer.metrics().deadLettered, retries: consumer.metrics().retries })}; hub: ${JSON.stringify(deps.hub.metrics())}`);
 } finally {
@@ -203,3 +214,4 @@ try {
   await connection.close();
   await deleteTopics(kafka, [topic, `${topic}.dlq`]);
 }
+benchRecord.done();

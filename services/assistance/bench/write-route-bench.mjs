@@ -6,7 +6,11 @@
 //      with the relay publishing to Kafka;
 //   2. bare Fastify: the same use case and the same database write, without the kit (no token,
 //      no idempotency, no audit, no metrics, no swagger, no error mapping).
-// It prints requests/s and p50/p99 latency for each, and the kit's overhead as a ratio.
+// It prints requests/s and p50/p99 latency for each, and the kit's overhead as a ratio; then the
+// outbox relay's rate on what was written, for up to BENCH_RELAY_SECONDS.
+// Sizes: BENCH_SECONDS (10, per variant, after a 2 s warm-up), BENCH_CONNECTIONS (10),
+// BENCH_RELAY_SECONDS (20). With MZ_BENCH_REPORT set (the suite, `./mz run bench`), the figures
+// are also written there as JSON.
 /* eslint-disable no-console -- a benchmark prints its figures */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -20,6 +24,7 @@ import { createPseudonymizer } from '@minzheng/identity/pseudonym';
 import { residentIdCheckDigit } from '@minzheng/identity/resident-id';
 import { parseJwtKeys, signToken } from '@minzheng/service-kit/auth';
 import { OutboxRelay } from '@minzheng/service-kit/outbox';
+import { benchReport } from '../../../packages/testing/bench/report.mjs';
 import { OUTBOX_COLLECTIONS, buildAssistanceApp } from '../dist/app.js';
 import { ApplicationRepository } from '../dist/applications/application.repository.js';
 import { HouseholdRepository } from '../dist/households/household.repository.js';
@@ -29,6 +34,8 @@ import { registerHousehold } from '../dist/use-cases/register-household.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const RELAY_SECONDS = Number(process.env.BENCH_RELAY_SECONDS ?? 20);
+const report = benchReport('assistance', { BENCH_SECONDS: DURATION, BENCH_CONNECTIONS: CONNECTIONS, BENCH_RELAY_SECONDS: RELAY_SECONDS });
 const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '');
 const mongoBase = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27027/';
 
@@ -68,6 +75,9 @@ async function measure(label, url, headers) {
   const failed = result.non2xx + result.errors;
   console.log(`${label.padEnd(34)}${String(Math.round(result.requests.average)).padStart(8)} req/s   p50 ${String(result.latency.p50).padStart(4)} ms   p99 ${String(result.latency.p99).padStart(4)} ms   (${ok} created, ${failed} failed)`);
   if (failed > 0) throw new Error(`${label}: ${failed} requests failed`);
+  report.figure(`${label}: throughput`, result.requests.average, 'req/s', { main: label.startsWith('service') });
+  report.figure(`${label}: p50`, result.latency.p50, 'ms');
+  report.figure(`${label}: p99`, result.latency.p99, 'ms');
   return result;
 }
 
@@ -99,18 +109,21 @@ console.log(`\nPOST /households on the local stack (FerretDB ${mongoBase}, Kafka
 try {
   const withKit = await measure('service with the kit', `${kitUrl}/households`, { authorization: `Bearer ${token}`, 'content-type': 'application/json' });
   const without = await measure('bare Fastify, same use case', `${bareUrl}/households`, { 'content-type': 'application/json' });
+  report.ratio('kit ÷ bare Fastify, throughput', withKit.requests.average / without.requests.average, 'bare Fastify, same use case (req/s)', { main: true });
+  report.ratio('kit ÷ bare Fastify, p99 latency', withKit.latency.p99 / Math.max(without.latency.p99, 1), 'bare Fastify, same use case (p99 ms)');
   console.log(`\nkit throughput ÷ bare throughput: ${(withKit.requests.average / without.requests.average).toFixed(2)}   p50 ratio: ${(withKit.latency.p50 / Math.max(without.latency.p50, 1)).toFixed(2)}   p99 ratio: ${(withKit.latency.p99 / Math.max(without.latency.p99, 1)).toFixed(2)}`);
   console.log('Both write the household with its event in the outbox; the kit adds JWT verification, schema validation with all errors, the access audit insert, idempotency hooks and metrics.\n');
 } finally {
-  // The relay's own rate on this store, for up to 20 s (passes of 200 documents).
+  // The relay's own rate on this store, for up to RELAY_SECONDS (passes of 200 documents).
   const relayStart = process.hrtime.bigint();
   let relayed = 0;
-  for (let published = -1; published !== 0 && Number(process.hrtime.bigint() - relayStart) < 20e9; ) {
+  for (let published = -1; published !== 0 && Number(process.hrtime.bigint() - relayStart) < RELAY_SECONDS * 1e9; ) {
     published = await relay.pass();
     relayed += published;
   }
   const relaySeconds = Number(process.hrtime.bigint() - relayStart) / 1e9;
   console.log(`outbox relay afterwards: ${relayed} events to Kafka in ${relaySeconds.toFixed(1)} s (${Math.round(relayed / relaySeconds)} events/s)\n`);
+  report.figure('outbox relay afterwards', relayed / relaySeconds, 'events/s');
   await kitApp.close();
   await bare.close();
   await publisher.disconnect();
@@ -119,3 +132,4 @@ try {
   await kitConnection.close();
   await bareConnection.close();
 }
+report.done();

@@ -9,6 +9,8 @@
 //    reason this service does not use it.
 // 3. POST /campaigns/:id/donations over real HTTP with the kit (autocannon), one campaign.
 // Each prints writes/s and p50/p99; the ratio is chain ÷ baseline.
+// Sizes: BENCH_SECONDS (5, per variant), BENCH_CONNECTIONS (10). With MZ_BENCH_REPORT set (the
+// suite, `./mz run bench`), the figures are also written there as JSON.
 /* eslint-disable no-console -- a benchmark prints its figures */
 import { randomBytes, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -24,9 +26,11 @@ import { buildCharityApp, ensureIndexes } from '../dist/app.js';
 import { LEDGER_COLLECTION } from '../dist/campaigns/ledger.schema.js';
 import { Chain } from '../dist/chain/chain.js';
 import { OPENED_LEDGER, receiveDonation } from '../dist/domain/ledger.js';
+import { benchReport } from '../../../packages/testing/bench/report.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const report = benchReport('charity', { BENCH_SECONDS: DURATION, BENCH_CONNECTIONS: CONNECTIONS });
 const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '');
 const mongoBase = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27027/';
 
@@ -71,6 +75,9 @@ try {
     events: [event(chainCampaign)],
   })));
   const head = await chain.head(chainCampaign);
+  report.figure('chain of inserts (this service), one campaign', chained.perSecond, 'writes/s', { main: true });
+  report.figure('chain of inserts: p99', chained.p99, 'ms');
+  report.figure('chain of inserts: appends lost', chained.count - head.state.donationCount, 'writes');
   line('chain of inserts (this service)', chained, `(${chained.count} appended, ledger says ${head.state.donationCount}: ${head.state.donationCount === chained.count ? 'none lost' : 'MISMATCH'})`);
 
   // 2. The baseline: one conditional update of the campaign document.
@@ -83,6 +90,10 @@ try {
     acknowledged += result.modifiedCount;
   });
   const kept = (await campaigns.findOne({ _id: baselineCampaign }))?.donationCount ?? 0;
+  report.figure('baseline: conditional $inc on one document', updated.perSecond, 'writes/s');
+  report.figure('baseline: p99', updated.p99, 'ms');
+  report.figure('baseline: acknowledged updates lost', acknowledged - kept, 'writes');
+  report.ratio('chain ÷ baseline, throughput', chained.perSecond / updated.perSecond, 'conditional $inc + $push on the campaign document (writes/s)', { main: true });
   line('baseline: conditional $inc on one document', updated, `(${acknowledged} acknowledged, ${kept} kept: ${acknowledged - kept} LOST)`);
   console.log(`\nchain ÷ baseline throughput: ${(chained.perSecond / updated.perSecond).toFixed(2)}   p50 ratio: ${(chained.p50 / Math.max(updated.p50, 0.1)).toFixed(2)}   p99 ratio: ${(chained.p99 / Math.max(updated.p99, 0.1)).toFixed(2)}\n`);
 
@@ -97,9 +108,13 @@ try {
   const result = await autocannon({ url: `${url}/campaigns/${opened.id}/donations`, method: 'POST', headers, body, connections: CONNECTIONS, duration: DURATION });
   const totals = await (await fetch(`${url}/campaigns/${opened.id}`, { headers })).json();
   console.log(`${'POST /campaigns/:id/donations (kit, HTTP)'.padEnd(44)}${String(Math.round(result.requests.average)).padStart(6)} req/s      p50 ${String(result.latency.p50).padStart(4)} ms   p99 ${String(result.latency.p99).padStart(4)} ms   (${result['2xx']} created, ${result.non2xx + result.errors} failed; ledger says ${totals.totals.donationCount})\n`);
+  report.figure('POST /campaigns/:id/donations (kit, HTTP)', result.requests.average, 'req/s');
+  report.figure('POST /campaigns/:id/donations: p99', result.latency.p99, 'ms');
+  report.note(`${CONNECTIONS} concurrent writers on ONE campaign, ${DURATION} s per variant; the baseline kept ${kept} of ${acknowledged} acknowledged updates.`);
   await app.close();
 } finally {
   await publisher.disconnect();
   await connection.dropDatabase();
   await connection.close();
 }
+report.done();

@@ -5,7 +5,11 @@
 // Runs the same route twice over real HTTP on the local stack, with autocannon:
 //   1. the service as built: the kit's auth, validation, idempotency hooks, audit, metrics, outbox;
 //   2. bare Fastify: the same use case and the same database write, without the kit.
-// It prints requests/s and p50/p99 latency for each, and the kit's overhead as a ratio.
+// It prints requests/s and p50/p99 latency for each, and the kit's overhead as a ratio; then the
+// outbox relay's rate on what was written, for up to BENCH_RELAY_SECONDS.
+// Sizes: BENCH_SECONDS (10, per variant, after a 2 s warm-up), BENCH_CONNECTIONS (10),
+// BENCH_RELAY_SECONDS (20). With MZ_BENCH_REPORT set (the suite, `./mz run bench`), the figures
+// are also written there as JSON.
 /* eslint-disable no-console -- a benchmark prints its figures */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -18,12 +22,15 @@ import { createKeyring } from '@minzheng/identity/field-crypto';
 import { createPseudonymizer } from '@minzheng/identity/pseudonym';
 import { parseJwtKeys, signToken } from '@minzheng/service-kit/auth';
 import { OutboxRelay } from '@minzheng/service-kit/outbox';
+import { benchReport } from '../../../packages/testing/bench/report.mjs';
 import { OUTBOX_COLLECTIONS, buildChildProtectionApp, buildDeps, ensureIndexes } from '../dist/app.js';
 import { reportView } from '../dist/reports/report.view.js';
 import { receiveReport } from '../dist/use-cases/reports.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const RELAY_SECONDS = Number(process.env.BENCH_RELAY_SECONDS ?? 20);
+const report = benchReport('child-protection', { BENCH_SECONDS: DURATION, BENCH_CONNECTIONS: CONNECTIONS, BENCH_RELAY_SECONDS: RELAY_SECONDS });
 const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '');
 const mongoBase = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27027/';
 
@@ -52,6 +59,9 @@ async function measure(label, url, headers) {
   const failed = result.non2xx + result.errors;
   console.log(`${label.padEnd(34)}${String(Math.round(result.requests.average)).padStart(8)} req/s   p50 ${String(result.latency.p50).padStart(4)} ms   p99 ${String(result.latency.p99).padStart(4)} ms   (${result['2xx']} created, ${failed} failed)`);
   if (failed > 0) throw new Error(`${label}: ${failed} requests failed`);
+  report.figure(`${label}: throughput`, result.requests.average, 'req/s', { main: label.startsWith('service') });
+  report.figure(`${label}: p50`, result.latency.p50, 'ms');
+  report.figure(`${label}: p99`, result.latency.p99, 'ms');
   return result;
 }
 
@@ -72,17 +82,21 @@ console.log(`\nPOST /reports on the local stack (FerretDB ${mongoBase}, Kafka ${
 try {
   const withKit = await measure('service with the kit', `${kitUrl}/reports`, { authorization: `Bearer ${token}`, 'content-type': 'application/json' });
   const without = await measure('bare Fastify, same use case', `${bareUrl}/reports`, { 'content-type': 'application/json' });
+  report.ratio('kit ÷ bare Fastify, throughput', withKit.requests.average / without.requests.average, 'bare Fastify, same use case (req/s)', { main: true });
+  report.ratio('kit ÷ bare Fastify, p99 latency', withKit.latency.p99 / Math.max(without.latency.p99, 1), 'bare Fastify, same use case (p99 ms)');
   console.log(`\nkit throughput ÷ bare throughput: ${(withKit.requests.average / without.requests.average).toFixed(2)}   p50 ratio: ${(withKit.latency.p50 / Math.max(without.latency.p50, 1)).toFixed(2)}   p99 ratio: ${(withKit.latency.p99 / Math.max(without.latency.p99, 1)).toFixed(2)}`);
   console.log('Both write the report with its event in the outbox; the kit adds JWT verification, schema validation, the access-audit insert, idempotency hooks and metrics.\n');
 } finally {
+  // The relay's own rate on this store, for up to RELAY_SECONDS.
   const relayStart = process.hrtime.bigint();
   let relayed = 0;
-  for (let published = -1; published !== 0 && Number(process.hrtime.bigint() - relayStart) < 20e9; ) {
+  for (let published = -1; published !== 0 && Number(process.hrtime.bigint() - relayStart) < RELAY_SECONDS * 1e9; ) {
     published = await relay.pass();
     relayed += published;
   }
   const relaySeconds = Number(process.hrtime.bigint() - relayStart) / 1e9;
   console.log(`outbox relay afterwards: ${relayed} events to Kafka in ${relaySeconds.toFixed(1)} s (${Math.round(relayed / relaySeconds)} events/s)\n`);
+  report.figure('outbox relay afterwards', relayed / relaySeconds, 'events/s');
   await kitApp.close();
   await bare.close();
   await publisher.disconnect();
@@ -91,3 +105,4 @@ try {
   await kitConnection.close();
   await bareConnection.close();
 }
+report.done();

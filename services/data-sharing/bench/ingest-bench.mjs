@@ -13,6 +13,7 @@
 //   2. the projection consumer (batches of 500 per partition, one $in read and one bulk write per
 //      collection) on all the events, from the beginning of the topic;
 //   and the ratio, the subjects written, and the checksum time.
+// With MZ_BENCH_REPORT set (the suite, `./mz run bench`), the figures are also written there as JSON.
 /* eslint-disable no-console -- a benchmark prints its figures */
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
@@ -32,10 +33,12 @@ import { DEFAULT_PRECEDENCE } from '../dist/projection/precedence.js';
 import { ProjectionConsumer } from '../dist/projection/projection-consumer.js';
 import { checksums } from '../dist/projection/checksum.js';
 import { decrypter } from '../dist/projection/crypto.js';
+import { benchReport } from '../../../packages/testing/bench/report.mjs';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 500_000);
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 40_000);
 const NAIVE_EVENTS = Number(process.env.BENCH_NAIVE_EVENTS ?? 3_000);
+const report = benchReport('data-sharing', { BENCH_EVENTS: EVENTS, BENCH_PERSONS: PERSONS, BENCH_NAIVE_EVENTS: NAIVE_EVENTS });
 const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '');
 const mongoBase = (process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27027/').replace(/\/?$/u, '/');
 const stamp = Date.now();
@@ -139,6 +142,7 @@ for (let index = 0; index < EVENTS; index += 1) {
 await Promise.all(pending.splice(0));
 await publisher.disconnect();
 console.log(`published in ${((performance.now() - publishStart) / 1000).toFixed(1)} s\n`);
+report.figure('publishing the events (set-up)', EVENTS / ((performance.now() - publishStart) / 1000), 'events/s');
 
 const connect = async (name) => mongoose.createConnection(`${mongoBase}bench-data-sharing-${name}-${stamp}`).asPromise();
 const naiveDb = await connect('naive');
@@ -205,9 +209,16 @@ try {
   const rate = EVENTS / seconds;
   console.log(`projection consumer (batches of 500, inserts only): ${EVENTS.toLocaleString('en')} events stored in ${seconds.toFixed(1)} s = ${Math.round(rate).toLocaleString('en')} events/s (${metrics.deadLettered} dead-lettered; ${metrics.projector.contributionsWritten.toLocaleString('en')} contributions)`);
   console.log(`  summaries current (search and statistics) after ${summarySeconds.toFixed(1)} s = ${Math.round(EVENTS / summarySeconds).toLocaleString('en')} events/s end to end (${metrics.refresher.subjectsRefreshed.toLocaleString('en')} summary writes for ${metrics.refresher.markersTaken.toLocaleString('en')} subject-events)`);
+  report.figure('projection consumer, events stored', rate, 'events/s', { main: true });
+  report.figure('projection consumer, summaries current (end to end)', EVENTS / summarySeconds, 'events/s');
+  report.figure('naive baseline', naiveRate, 'events/s');
+  report.ratio('stored: batched ÷ naive', rate / naiveRate, 'one mongoose save per contribution and per summary (events/s)', { main: true, target: { atLeast: 10 } });
+  report.ratio('summaries current: batched ÷ naive', EVENTS / summarySeconds / naiveRate, 'the same naive baseline (events/s)');
+  report.note(`${EVENTS.toLocaleString('en')} events about ${PERSONS.toLocaleString('en')} persons; ${metrics.deadLettered} dead-lettered; ${metrics.refresher.subjectsRefreshed.toLocaleString('en')} summary writes; the naive baseline on the first ${NAIVE_EVENTS.toLocaleString('en')} events.`);
   console.log(`\nstored: batched ÷ naive ${(rate / naiveRate).toFixed(1)}x; with summaries current: ${(EVENTS / summarySeconds / naiveRate).toFixed(1)}x   target ≥ 10x: ${rate / naiveRate >= 10 ? 'met' : 'NOT met'}`);
   const checksumStart = performance.now();
   const sums = await checksums(batchedDb, decrypter(keyring));
+  report.figure('content checksums of the database', (performance.now() - checksumStart) / 1000, 's');
   console.log(`content checksums of ${Object.entries(sums).map(([name, item]) => `${name} ${item.count.toLocaleString('en')}`).join(', ')} in ${((performance.now() - checksumStart) / 1000).toFixed(1)} s\n`);
 } finally {
   await naiveDb.dropDatabase();
@@ -216,3 +227,4 @@ try {
   await batchedDb.close();
   await deleteTopics(kafka, [topic, `${topic}.dlq`]);
 }
+report.done();

@@ -18,6 +18,7 @@
 //      find each member, evaluate, find and save each flag slot);
 //   3. latency: department events published to Kafka under a steady background load, projected,
 //      screened, the flag event relayed and read back: p50 / p99 from publish to flag event.
+// With MZ_BENCH_REPORT set (the suite, `./mz run bench`), the figures are also written there as JSON.
 /* eslint-disable no-console -- a benchmark prints its figures */
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -43,6 +44,7 @@ import { RuleEngine } from '../dist/rules/engine.js';
 import { householdFacts, personFacts } from '../dist/rules/facts.js';
 import { DEFAULT_PARAMETERS } from '../dist/rules/parameters.js';
 import { ReferenceBook } from '../dist/rules/reference.js';
+import { benchReport } from '../../../packages/testing/bench/report.mjs';
 
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 1_000_000);
 const TEMPLATES = Number(process.env.BENCH_TEMPLATES ?? 2_000);
@@ -51,6 +53,8 @@ const NAIVE_HOUSEHOLDS = Number(process.env.BENCH_NAIVE_HOUSEHOLDS ?? 2_000);
 const PROBES = Number(process.env.BENCH_PROBES ?? 200);
 const BACKGROUND_RATE = Number(process.env.BENCH_BACKGROUND_RATE ?? 200);
 const SKIP_STORE = process.env.BENCH_SKIP_STORE === '1';
+const ONLY_MEMORY = process.env.BENCH_ONLY_MEMORY === '1';
+const report = benchReport('screening', { BENCH_PERSONS: PERSONS, BENCH_TEMPLATES: TEMPLATES, BENCH_JRE_HOUSEHOLDS: JRE_HOUSEHOLDS, BENCH_NAIVE_HOUSEHOLDS: NAIVE_HOUSEHOLDS, BENCH_PROBES: PROBES, BENCH_BACKGROUND_RATE: BACKGROUND_RATE, BENCH_SKIP_STORE: SKIP_STORE ? 1 : 0, BENCH_ONLY_MEMORY: ONLY_MEMORY ? 1 : 0 });
 const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '');
 const mongoBase = (process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27027/').replace(/\/?$/u, '/');
 const stamp = Date.now();
@@ -234,6 +238,7 @@ const compiledSeconds = seconds(started);
 const compiledRate = householdList.length / compiledSeconds;
 console.log(`\n1. rules in memory (facts built from the summaries, then evaluated)`);
 console.log(`   compiled rules:     ${fmt(householdList.length)} households (${fmt(evaluations)} subjects) in ${compiledSeconds.toFixed(1)} s = ${fmt(compiledRate)} households/s; ${fmt(fired)} rule matches`);
+report.figure(`facts + compiled rules in memory, ${fmt(householdList.length)} households`, compiledRate, 'households/s', { main: true });
 console.log(`   matches by rule: ${[...firedByRule.entries()].sort((a, b) => b[1] - a[1]).map(([id, count]) => `${id} ${fmt(count)}`).join(', ')}`);
 
 // json-rules-engine: one engine per subject kind with the same rules (condition objects as they are).
@@ -275,7 +280,17 @@ const rulesRatio = jreRulesSeconds / compiledRulesSeconds;
 const fullRatio = (factsSeconds + jreRulesSeconds) / (factsSeconds + compiledRulesSeconds);
 console.log(`   compiled ÷ json-rules-engine: rules only ${rulesRatio.toFixed(0)}x; facts + rules ${fullRatio.toFixed(1)}x   target ≥ 100x: ${fullRatio >= 100 ? 'met' : rulesRatio >= 100 ? 'met for the rules, NOT for the whole pass (the facts dominate)' : 'NOT met'}`);
 
-if (process.env.BENCH_ONLY_MEMORY === '1') process.exit(0);
+report.figure('rules only, compiled', rate(jreSample.length, compiledRulesSeconds), 'households/s');
+report.figure('rules only, json-rules-engine', rate(jreSample.length, jreRulesSeconds), 'households/s');
+report.figure('facts (the same for both engines)', rate(jreSample.length, factsSeconds), 'households/s');
+report.ratio('compiled ÷ json-rules-engine, facts + rules', fullRatio, `json-rules-engine 7, the same rules, ${fmt(jreSample.length)} households (households/s)`, { main: true, target: { atLeast: 100 } });
+report.ratio('compiled ÷ json-rules-engine, rules only', rulesRatio, 'json-rules-engine 7, the same facts (households/s)', { target: { atLeast: 100 } });
+if (jreFired !== compiledOnSample) report.note(`the engines' matches DIFFER: compiled ${compiledOnSample}, json-rules-engine ${jreFired}`);
+
+if (ONLY_MEMORY) {
+  report.done();
+  process.exit(0);
+}
 
 const naiveDbName = `bench-screening-naive-${String(stamp)}`;
 const kafka = createKafka({ brokers, clientId: 'screening-bench' });
@@ -370,6 +385,12 @@ try {
     const naiveFirst = await naivePass();
     const naiveSecond = await naivePass();
     console.log(`   naive mongoose loop on ${fmt(sample.length)} households: first pass ${fmt(naiveFirst)} households/s, second ${fmt(naiveSecond)} households/s`);
+    report.figure(`screenAll on FerretDB, first pass, ${fmt(households.size)} households`, firstRate, 'households/s');
+    report.figure('screenAll on FerretDB, second pass (nothing changed)', secondRate, 'households/s');
+    report.figure(`naive mongoose loop, first pass, ${fmt(sample.length)} households`, naiveFirst, 'households/s');
+    report.figure('naive mongoose loop, second pass', naiveSecond, 'households/s');
+    report.ratio('screenAll ÷ naive loop, first pass', firstRate / naiveFirst, 'per-document mongoose loop (households/s)', { target: { atLeast: 20 } });
+    report.ratio('screenAll ÷ naive loop, second pass', secondRate / naiveSecond, 'per-document mongoose loop (households/s)', { target: { atLeast: 20 } });
     console.log(`   screenAll ÷ naive: first pass ${(firstRate / naiveFirst).toFixed(1)}x, second ${(secondRate / naiveSecond).toFixed(1)}x   target ≥ 20x: ${Math.min(firstRate / naiveFirst, secondRate / naiveSecond) >= 20 ? 'met' : 'NOT met'}`);
   }
 
@@ -448,6 +469,11 @@ try {
   clearInterval(ticker);
   const latencies = [...sentAt.entries()].filter(([id]) => flagEvents.has(id)).map(([id, at]) => flagEvents.get(id) - at).sort((a, b) => a - b);
   console.log(`   background ${fmt(background / seconds(backgroundStart))} events/s; ${fmt(latencies.length)}/${fmt(PROBES)} emergency calls became flag events`);
+  report.figure('emergency calls that became flag events', latencies.length, `of ${PROBES}`);
+  if (latencies.length > 0) {
+    report.figure('publish → flag event: p50', percentile(latencies, 0.5), 'ms');
+    report.figure('publish → flag event: p99', percentile(latencies, 0.99), 'ms');
+  }
   if (latencies.length > 0) console.log(`   publish → flag event: p50 ${fmt(percentile(latencies, 0.5))} ms, p99 ${fmt(percentile(latencies, 0.99))} ms, max ${fmt(latencies.at(-1))} ms`);
   await reader.disconnect();
   await consumer.stop();
@@ -462,3 +488,4 @@ try {
   await deleteTopics(kafka, [topic, `${topic}.dlq`]).catch(() => undefined);
 }
 console.log('');
+report.done();

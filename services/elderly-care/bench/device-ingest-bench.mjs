@@ -9,6 +9,10 @@
 // p50/p99 request latency for each, and the ratio. A third run repeats the batched variant with the
 // outbox relay publishing to Kafka at the same time (nudged by id, as in server.ts), and reports
 // how fast the relay kept up and how long the rest took to drain.
+// Sizes: BENCH_SECONDS (10, per variant, after a 2 s warm-up), BENCH_BATCH (500),
+// BENCH_BATCH_CONNECTIONS (4), BENCH_CONNECTIONS (10, one event per request), BENCH_ELDERS (200),
+// BENCH_RELAY_SECONDS (20, the relay on the backlog). With MZ_BENCH_REPORT set (the suite,
+// `./mz run bench`), the figures are also written there as JSON.
 /* eslint-disable no-console -- a benchmark prints its figures */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -22,12 +26,15 @@ import { residentIdCheckDigit } from '@minzheng/identity/resident-id';
 import { parseJwtKeys, signToken } from '@minzheng/service-kit/auth';
 import { OutboxRelay } from '@minzheng/service-kit/outbox';
 import { OUTBOX_COLLECTIONS, buildElderlyCareApp, ensureIndexes } from '../dist/app.js';
+import { benchReport } from '../../../packages/testing/bench/report.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const BATCH_CONNECTIONS = Number(process.env.BENCH_BATCH_CONNECTIONS ?? 4);
 const SINGLE_CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ELDERS = Number(process.env.BENCH_ELDERS ?? 200);
+const RELAY_SECONDS = Number(process.env.BENCH_RELAY_SECONDS ?? 20);
+const report = benchReport('elderly', { BENCH_SECONDS: DURATION, BENCH_BATCH: BATCH, BENCH_BATCH_CONNECTIONS: BATCH_CONNECTIONS, BENCH_CONNECTIONS: SINGLE_CONNECTIONS, BENCH_ELDERS: ELDERS, BENCH_RELAY_SECONDS: RELAY_SECONDS });
 const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '');
 const mongoBase = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27027/';
 
@@ -92,21 +99,27 @@ console.log(`\nPOST /device-events on the local stack (FerretDB ${mongoBase}, Ka
 try {
   const batched = await measure(`batches of ${BATCH} (${BATCH_CONNECTIONS} conn.)`, BATCH, BATCH_CONNECTIONS);
   const single = await measure(`one event per request (${SINGLE_CONNECTIONS} conn.)`, 1, SINGLE_CONNECTIONS);
+  report.figure(`batches of ${BATCH}`, batched.eventsPerSecond, 'events/s', { main: true, target: { atLeast: 2_000 } });
+  report.figure(`batches of ${BATCH}: p99 request`, batched.result.latency.p99, 'ms');
+  report.figure('one event per request', single.eventsPerSecond, 'events/s');
+  report.figure('one event per request: p99', single.result.latency.p99, 'ms');
+  report.ratio('batched ÷ one event per request', batched.eventsPerSecond / single.eventsPerSecond, 'one event per request (events/s)', { main: true });
   console.log(`\nbatched ÷ one-per-request: ${(batched.eventsPerSecond / single.eventsPerSecond).toFixed(1)}x events/s   p50 ratio ${(batched.result.latency.p50 / Math.max(single.result.latency.p50, 1)).toFixed(1)}   p99 ratio ${(batched.result.latency.p99 / Math.max(single.result.latency.p99, 1)).toFixed(1)}`);
   console.log(`target ≥ 2,000 events/s: ${batched.eventsPerSecond >= 2000 ? 'met' : 'NOT met'}`);
   const claims = await connection.collection('device_event_claims').countDocuments();
   console.log(`events accepted in the store (claims, warm-ups included): ${claims}\n`);
 
-  // The relay's rate on what the two runs left, for up to 20 s; then the rest is dropped (bench
+  // The relay's rate on what the two runs left, for up to RELAY_SECONDS; then the rest is dropped (bench
   // data), so the third run starts with an empty outbox.
   const relayStart = process.hrtime.bigint();
   let relayed = 0;
-  for (let published = -1; published !== 0 && Number(process.hrtime.bigint() - relayStart) < 20e9; ) {
+  for (let published = -1; published !== 0 && Number(process.hrtime.bigint() - relayStart) < RELAY_SECONDS * 1e9; ) {
     published = await relay.pass();
     relayed += published;
   }
   const relaySeconds = Number(process.hrtime.bigint() - relayStart) / 1e9;
   console.log(`outbox relay on the backlog afterwards: ${relayed} events to Kafka in ${relaySeconds.toFixed(1)} s (${Math.round(relayed / relaySeconds)} events/s)\n`);
+  report.figure('outbox relay on the backlog', relayed / relaySeconds, 'events/s');
   await connection.collection('device_signal_batches').deleteMany({});
 
   relayOn = true;
@@ -120,9 +133,12 @@ try {
   const total = relay.metrics.published - publishedBefore;
   console.log(`  relay published ${duringRun} events during the ${DURATION + 2} s run (${Math.round(duringRun / (DURATION + 2))} events/s) and the remaining ${total - duringRun} in ${lagSeconds.toFixed(1)} s after it`);
   console.log(`  ingest with the relay running: ${Math.round(withRelay.eventsPerSecond)} events/s\n`);
+  report.figure('batches, relay running', withRelay.eventsPerSecond, 'events/s');
+  report.figure('relay during the batched run', duringRun / (DURATION + 2), 'events/s');
 } finally {
   await app.close();
   await publisher.disconnect();
   await connection.dropDatabase();
   await connection.close();
 }
+report.done();

@@ -15,6 +15,7 @@
 //      by the number accepted: the outbox relay publishes while the file streams in);
 //   3. the server's resident memory at 10%, 50% and 100% of the file, and its peak: flat in file size
 //      means the last two are close to the first.
+// With MZ_BENCH_REPORT set (the suite, `./mz run bench`), the figures are also written there as JSON.
 /* eslint-disable no-console -- a benchmark prints its figures */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -26,9 +27,11 @@ import mongoose from 'mongoose';
 import { createKafka, parseBrokers } from '@minzheng/event-bus/client';
 import { residentIdCheckDigit } from '@minzheng/identity/resident-id';
 import { startServiceProcess } from '@minzheng/service-kit/test-support';
+import { benchReport } from '../../../packages/testing/bench/report.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SINGLE_SECONDS = Number(process.env.BENCH_SINGLE_SECONDS ?? 5);
+const report = benchReport('exchange', { BENCH_ROWS: ROWS, BENCH_SINGLE_SECONDS: SINGLE_SECONDS });
 const EVENT_TYPE = 'public-security.death-registered';
 const TOPIC = 'mz.exchange.public-security';
 const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '');
@@ -201,6 +204,16 @@ try {
   console.log(`bulk ÷ single-event baseline: ${(ROWS / publishedSeconds / singleRate).toFixed(1)}x`);
   console.log(`server memory: RSS at 10% ${at(0.1).toFixed(0)} MiB, at 50% ${at(0.5).toFixed(0)} MiB, at the end ${final.rss.toFixed(0)} MiB; peak (VmHWM) ${final.peak.toFixed(0)} MiB`);
   console.log(`target ≥ 20,000 rows/s published: ${ROWS / publishedSeconds >= 20_000 ? 'met' : 'NOT met'}\n`);
+  report.figure('bulk upload, validated and published', ROWS / publishedSeconds, 'rows/s', { main: true, target: { atLeast: 20_000 } });
+  report.figure('bulk upload, validated and accepted', ROWS / acceptedSeconds, 'rows/s');
+  report.figure('single-event route (baseline)', singleRate, 'rows/s');
+  report.figure('single-event route: p99', single.latency.p99, 'ms');
+  report.ratio('bulk ÷ single-event route', ROWS / publishedSeconds / singleRate, `POST /events/${EVENT_TYPE}, one row per request (rows/s)`, { main: true });
+  for (const name of ['gateway', 'store', 'broker']) report.figure(`CPU per row: ${name}`, ((cpuAfter[name] - cpuBefore[name]) * 1e6) / ROWS, 'µs');
+  report.figure('gateway RSS at 10% of the file', at(0.1), 'MiB');
+  report.figure('gateway RSS at the end', final.rss, 'MiB');
+  report.figure('gateway peak RSS (VmHWM)', final.peak, 'MiB');
+  report.note(`${ROWS.toLocaleString('en')} NDJSON rows (1% invalid): ${upload.accepted.toLocaleString('en')} accepted, ${upload.rejected.toLocaleString('en')} rejected; ${published.toLocaleString('en')} events published.`);
   if (published !== upload.accepted) throw new Error(`published ${published} events for ${upload.accepted} accepted rows`);
 } finally {
   await admin.disconnect();
@@ -209,3 +222,4 @@ try {
   await connection.dropDatabase();
   await connection.close();
 }
+report.done();
